@@ -1,0 +1,1 @@
+"""docintel.cli package."""

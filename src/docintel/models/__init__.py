@@ -1,0 +1,1 @@
+"""docintel.models package."""
