@@ -143,7 +143,8 @@ class ModelNotFoundError(NotFoundError):
 
     def __init__(self, detail: str | None = None, **kw: Any) -> None:
         super().__init__(
-            detail or "The requested model was not found. It may have been deleted or is still building.",
+            detail
+            or "The requested model was not found. It may have been deleted or is still building.",
             **kw,
         )
 
@@ -208,7 +209,7 @@ class InternalError(DocIntelError):
     """500 ``InternalServerError`` / ``Unknown``."""
 
 
-class TimeoutError_(InternalError):  # noqa: N801 - avoid shadowing the builtin
+class JobTimeoutError(InternalError):
     """A job ran longer than ``Task:MaxRunningTimeSpanInMinutes``."""
 
     inner_code = "Timeout"

@@ -138,9 +138,7 @@ def containment(inner: BBox, outer: BBox) -> float:
     return intersection(inner, outer) / a if a > 0 else 0.0
 
 
-def quad_from_baseline(
-    x0: float, y0: float, x1: float, y1: float, height: float
-) -> Polygon:
+def quad_from_baseline(x0: float, y0: float, x1: float, y1: float, height: float) -> Polygon:
     """A rotated quad whose top edge runs (x0, y0)→(x1, y1), extending ``height`` downwards."""
     length = math.hypot(x1 - x0, y1 - y0) or 1.0
     nx, ny = -(y1 - y0) / length, (x1 - x0) / length  # normal pointing "down" on screen

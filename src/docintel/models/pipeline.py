@@ -1,0 +1,203 @@
+"""The analyze pipeline as it runs inside a worker process.
+
+Three steps, each a plain function on picklable inputs so that the job runner can spread them
+over worker processes:
+
+1. ``plan_document``: open and validate the stored input, choose the pages to analyse.
+2. ``analyze_pages``: ingest → text (text layer or OCR) → layout, for a chunk of pages.
+3. ``assemble_json``: join the pages' layouts into one ``analyzeResult`` (content, spans, …)
+   and serialise it.
+
+Heavy engines are created once per process (``WorkerContext``), never per call.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docintel.core.types import PageLayout
+from docintel.ingest.limits import Limits
+from docintel.ingest.pages import parse_pages, select_pages
+from docintel.ingest.source import open_document
+from docintel.models.registry import Recipe
+
+log = logging.getLogger(__name__)
+
+# Resolution of the raster that layout inspects (ruling lines, checkboxes) on text-layer pages.
+LAYOUT_RENDER_DPI = 150.0
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzeOptions:
+    """Per-request options that reach the workers (all picklable)."""
+
+    model_id: str
+    recipe: Recipe
+    api_version: str
+    string_index_type: str = "textElements"
+    pages: str | None = None
+    locale: str | None = None
+    features: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able form for the operation store."""
+        return {
+            "model_id": self.model_id,
+            "recipe": self.recipe.value,
+            "api_version": self.api_version,
+            "string_index_type": self.string_index_type,
+            "pages": self.pages,
+            "locale": self.locale,
+            "features": list(self.features),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AnalyzeOptions:
+        """Inverse of ``to_json``."""
+        return cls(
+            model_id=data["model_id"],
+            recipe=Recipe(data["recipe"]),
+            api_version=data["api_version"],
+            string_index_type=data.get("string_index_type", "textElements"),
+            pages=data.get("pages"),
+            locale=data.get("locale"),
+            features=tuple(data.get("features", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """How a worker builds its engines (from Settings; picklable)."""
+
+    ocr_engine: str = "rapidocr"
+    ocr_threads: int = 1
+    max_document_bytes: int = 500 * 1024 * 1024
+    max_pages: int = 2000
+
+    @property
+    def limits(self) -> Limits:
+        """Input limits for ingest."""
+        return Limits(max_bytes=self.max_document_bytes, max_pages=self.max_pages)
+
+
+@dataclass(slots=True)
+class WorkerContext:
+    """Per-process state: the config and lazily created engines (created once, then reused)."""
+
+    config: EngineConfig
+    _engine: Any = field(default=None)
+
+    def ocr_engine(self) -> Any:
+        """The OCR engine of this process, created on first use."""
+        if self._engine is None:
+            from docintel.ocr.base import OcrOptions, create_engine
+
+            self._engine = create_engine(
+                OcrOptions(engine=self.config.ocr_engine, threads=self.config.ocr_threads)
+            )
+        return self._engine
+
+
+_CONTEXT: WorkerContext | None = None
+
+
+def init_worker(config: EngineConfig, warm: bool = True) -> None:
+    """Process-pool initializer: build this process's context and load the engines once."""
+    global _CONTEXT
+    # One intra-op thread per worker process: parallelism comes from processes.
+    os.environ.setdefault("OMP_NUM_THREADS", str(config.ocr_threads))
+    _CONTEXT = WorkerContext(config)
+    if warm:
+        _CONTEXT.ocr_engine()
+
+
+def context() -> WorkerContext:
+    """This process's context (created with defaults when no initializer ran, e.g. the CLI)."""
+    global _CONTEXT
+    if _CONTEXT is None:
+        _CONTEXT = WorkerContext(EngineConfig())
+    return _CONTEXT
+
+
+def ping() -> int:
+    """A no-op task that proves a worker is up and its engines are loaded."""
+    context().ocr_engine()
+    return os.getpid()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPlan:
+    """What ``plan_document`` found: the pages to analyse, in order."""
+
+    format: str
+    page_count: int
+    pages: tuple[int, ...]
+
+
+def plan_document(path: Path, options: AnalyzeOptions, limits: Limits) -> DocumentPlan:
+    """Open and validate the input; resolve ``pages`` against the real page count."""
+    ranges = parse_pages(options.pages) if options.pages else None
+    with open_document(path, limits) as doc:
+        pages = select_pages(ranges, doc.page_count)
+        return DocumentPlan(format=str(doc.format), page_count=doc.page_count, pages=tuple(pages))
+
+
+def analyze_pages(path: Path, page_numbers: list[int], options: AnalyzeOptions) -> list[PageLayout]:
+    """Ingest, read and lay out a chunk of pages of one document (runs in a worker)."""
+    from docintel.layout.analyze import analyze_layout, analyze_read
+    from docintel.ocr.page import read_page
+
+    ctx = context()
+    out: list[PageLayout] = []
+    force_hi_res = "ocrHighResolution" in options.features
+    with open_document(path, ctx.config.limits) as doc:
+        for number in page_numbers:
+            page = doc.page(number)
+            engine = None if page.has_text_layer() else ctx.ocr_engine()
+            text, raster = read_page(page, engine)
+            if options.recipe is Recipe.READ:
+                out.append(analyze_read(text))
+                continue
+            if raster is None:
+                dpi = 2 * LAYOUT_RENDER_DPI if force_hi_res else LAYOUT_RENDER_DPI
+                raster = page.render(dpi)
+            out.append(analyze_layout(text, raster))
+    return out
+
+
+def includes_for(options: AnalyzeOptions) -> set[str]:
+    """Which optional outputs the model emits for this request (API_CONTRACT.md §6)."""
+    features = set(options.features)
+    include: set[str] = {"paragraphs", "styles"}
+    if options.recipe is Recipe.LAYOUT:
+        include |= {"roles", "tables", "selectionMarks"}
+    # 3.0 read emits languages always; 3.1 only with features=languages.
+    if "languages" in features or (
+        options.recipe is Recipe.READ and options.api_version == "2022-08-31"
+    ):
+        include.add("languages")
+    if "styleFont" in features:
+        include.add("styleFont")
+    return include
+
+
+def assemble_json(pages: list[PageLayout], options: AnalyzeOptions) -> bytes:
+    """Build the ``analyzeResult`` JSON (bytes) from the pages' layouts, in page order."""
+    import json
+
+    from docintel.models.assemble import assemble_result
+    from docintel.schema import dump
+
+    pages = sorted(pages, key=lambda p: p.page_number)
+    result = assemble_result(
+        pages,
+        model_id=options.model_id,
+        api_version=options.api_version,
+        string_index_type=options.string_index_type,
+        include=includes_for(options),
+    )
+    return json.dumps(dump(result), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
