@@ -165,8 +165,8 @@ class JobRunner:
             log.error("operation %s: a worker process died; restarting the pool", op_id)
             self._restart_pool(broken)
             if rec.attempts >= MAX_ATTEMPTS:
-                err = InternalError("The document could not be processed (the worker crashed).")
-                await asyncio.to_thread(self.store.fail, op_id, err.to_error_body())
+                crash = InternalError("The document could not be processed (the worker crashed).")
+                await asyncio.to_thread(self.store.fail, op_id, crash.to_error_body())
             else:
                 await asyncio.to_thread(self.store.release, op_id)
                 self._queue.put_nowait(op_id)

@@ -187,10 +187,8 @@ def includes_for(options: AnalyzeOptions) -> set[str]:
 
 def assemble_json(pages: list[PageLayout], options: AnalyzeOptions) -> bytes:
     """Build the ``analyzeResult`` JSON (bytes) from the pages' layouts, in page order."""
-    import json
-
     from docintel.models.assemble import assemble_result
-    from docintel.schema import dump
+    from docintel.schema import dump_json
 
     pages = sorted(pages, key=lambda p: p.page_number)
     result = assemble_result(
@@ -200,4 +198,4 @@ def assemble_json(pages: list[PageLayout], options: AnalyzeOptions) -> bytes:
         string_index_type=options.string_index_type,
         include=includes_for(options),
     )
-    return json.dumps(dump(result), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return dump_json(result)
