@@ -63,8 +63,9 @@ def start_server(shared: Path, log: Path, *extra: str, port: int | None = None) 
         "--port",
         str(port),
     ]
-    out = log.open("ab")
-    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    with log.open("ab") as out:
+        # The child keeps its own copy of the descriptor.
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:

@@ -130,3 +130,37 @@ def encrypted_pdf() -> bytes:
 def sample_pages(n: int) -> list[list[str]]:
     """``n`` pages of distinct known text."""
     return [[f"Page {i + 1} heading", *PARAGRAPHS[1:]] for i in range(n)]
+
+
+def unicode_pdf(text: str, font_file: str = "DejaVuMathTeXGyre.ttf") -> bytes:
+    """A text-layer PDF whose text may hold non-BMP characters (e.g. 𝐀 U+1D400).
+
+    ReportLab writes ToUnicode entries of non-BMP characters as bare code points (``<1D400>``)
+    instead of UTF-16 surrogate pairs, which readers truncate; the CMap is fixed here and the
+    file re-saved through PDFium so that its cross-reference table is right again.
+    """
+    import re
+
+    import pypdfium2 as pdfium
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    path = next((d / font_file for d in FONT_DIRS if (d / font_file).exists()), None)
+    if path is None:
+        raise FileNotFoundError(font_file)
+    pdfmetrics.registerFont(TTFont("UnicodeTest", str(path)))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pageCompression=0)
+    c.setFont("UnicodeTest", 18)
+    c.drawString(72, 700, text)
+    c.save()
+
+    def utf16(m: re.Match[bytes]) -> bytes:
+        cp = int(m.group(1), 16)
+        return b"<" + chr(cp).encode("utf-16-be").hex().upper().encode() + b">"
+
+    fixed = re.sub(rb"(?<=> )<([0-9A-F]{5,6})>", utf16, buf.getvalue())
+    out = io.BytesIO()
+    pdfium.PdfDocument(fixed).save(out)
+    return out.getvalue()

@@ -156,3 +156,12 @@ def test_real_char_count() -> None:
     assert real_char_count("Total: 12 €\r\n") == (9, 0)
     assert real_char_count("\ue000\ue001\ufffd a") == (1, 3)
     assert real_char_count(" \n\t") == (0, 0)
+
+
+def test_surrogate_pairs_become_code_points() -> None:
+    """PDFium's per-unit surrogates are joined; a lone surrogate is dropped."""
+    from docintel.ingest.textlayer import join_surrogates
+
+    assert normalize_word("\ud835\udc00\ud835\udc01") == "\U0001d400\U0001d401"
+    assert normalize_word("a\ud83d\ude00b") == "a\U0001f600b"
+    assert join_surrogates("x\ud835y") == "xy"

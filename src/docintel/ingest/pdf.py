@@ -31,6 +31,7 @@ from docintel.ingest.textlayer import (
     WordRun,
     extent_quad,
     is_separator,
+    join_surrogates,
     normalize_word,
     real_char_count,
     refit_extent,
@@ -162,7 +163,8 @@ class PdfPage:
 
     def has_text_layer(self) -> bool:
         """Enough real characters and little garbage (invisible OCR text counts as text)."""
-        usable, garbage = real_char_count(self._page_text())
+        # Non-BMP characters arrive as surrogate pairs (one per char index); count them once.
+        usable, garbage = real_char_count(join_surrogates(self._page_text()))
         return usable >= MIN_TEXT_CHARS and garbage <= MAX_GARBAGE_SHARE * (usable + garbage)
 
     def _make_word(

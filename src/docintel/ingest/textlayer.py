@@ -260,7 +260,19 @@ def normalize_word(text: str) -> str:
             continue
         else:
             out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
+    joined = "".join(out)
+    if any("\ud800" <= ch <= "\udfff" for ch in joined):
+        joined = join_surrogates(joined)
+    return unicodedata.normalize("NFC", joined)
+
+
+def join_surrogates(text: str) -> str:
+    """Combine UTF-16 surrogate pairs into code points; drop unpaired surrogates.
+
+    PDFium gives a non-BMP character (e.g. 𝐀, emoji) two char indexes, one per UTF-16 unit.
+    """
+    raw = text.encode("utf-16-le", errors="surrogatepass")
+    return raw.decode("utf-16-le", errors="ignore")
 
 
 def real_char_count(text: str) -> tuple[int, int]:
