@@ -72,9 +72,10 @@ def test_born_digital_invoice_text_is_exact(doc_id: str) -> None:
     content = result["content"]
     for p in result["pages"]:
         for w in p["words"]:
-            assert content[w["span"]["offset"] : w["span"]["offset"] + w["span"]["length"]] == w[
-                "content"
-            ]
+            assert (
+                content[w["span"]["offset"] : w["span"]["offset"] + w["span"]["length"]]
+                == w["content"]
+            )
 
 
 @pytest.mark.engine

@@ -49,7 +49,9 @@ def analyze_url(model: str = "prebuilt-read", version: str = V31, query: str = "
 
 def test_analyze_accepts_and_stores_before_202(client: TestClient, png: bytes) -> None:
     """202 with Operation-Location from the Host header; the operation exists right away."""
-    r = client.post(analyze_url(), content=png, headers={"content-type": "application/octet-stream"})
+    r = client.post(
+        analyze_url(), content=png, headers={"content-type": "application/octet-stream"}
+    )
     assert r.status_code == 202, r.text
     loc = r.headers["operation-location"]
     assert loc.startswith("http://testserver:5000/formrecognizer/documentModels/prebuilt-read/")
@@ -105,8 +107,13 @@ def test_get_errors(client: TestClient, path: str, status: int, code: str) -> No
         ("", "application/json", b"not json", 400, "InvalidContentSourceFormat"),
         ("", "application/json", b'{"base64Source": "@@"}', 400, "InvalidContentSourceFormat"),
         ("", "application/json", b'{"urlSource": "ftp://x/y"}', 400, "InvalidContentSourceFormat"),
-        ("", "application/json", b'{"urlSource": "file:///etc/passwd"}', 400,
-         "ContentSourceNotAccessible"),
+        (
+            "",
+            "application/json",
+            b'{"urlSource": "file:///etc/passwd"}',
+            400,
+            "ContentSourceNotAccessible",
+        ),
     ],
 )
 def test_analyze_errors(
