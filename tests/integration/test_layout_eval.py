@@ -23,6 +23,7 @@ import pytest
 
 from docintel.core.geometry import bbox, bbox_polygon, iou
 from docintel.core.types import PageLayout, PageText, Table, Word
+from docintel.ingest.vector import VectorGraphics, page_vector_graphics
 from docintel.layout.analyze import analyze_layout, analyze_read
 from docintel.layout.lines import words_to_lines
 from docintel.layout.marks import detect_selection_marks
@@ -130,6 +131,27 @@ def pdf_page(path: Path, index: int = 0) -> tuple[PageText, Raster]:
     return text, Raster(pixels=pixels, units_per_pixel=1 / DPI)
 
 
+def pdf_vectors(path: Path, index: int = 0) -> VectorGraphics:
+    """The page's vector graphics (what ``analyze_layout`` uses instead of the raster)."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return page_vector_graphics(pdf[index])
+    finally:
+        pdf.close()
+
+
+# Born-digital pages are analysed from the raster and from the PDF's own paths (no render).
+ROUTES = ["raster", "vector"]
+
+
+def layout_of(path: Path, index: int, route: str) -> PageLayout:
+    """``analyze_layout`` of one page along one route."""
+    page, raster = pdf_page(path, index)
+    if route == "vector":
+        return analyze_layout(page, None, pdf_vectors(path, index))
+    return analyze_layout(page, raster)
+
+
 # --------------------------------------------------------------------------------------------
 # Scoring helpers
 
@@ -202,14 +224,14 @@ def test_reading_order_two_column_article() -> None:
 
 @needs_eval
 @pytest.mark.slow
-def test_roles_on_born_digital_pages() -> None:
+@pytest.mark.parametrize("route", ROUTES)
+def test_roles_on_born_digital_pages(route: str) -> None:
     """Role accuracy on matched paragraphs over the born-digital layout pages."""
     total = correct = 0
     for pdf in sorted((EVAL / "layout" / "pdf").glob("*.pdf")):
         gt = _gt(pdf.stem)
         for index in range(len(gt["pages"])):
-            page, raster = pdf_page(pdf, index)
-            layout = analyze_layout(page, raster)
+            layout = layout_of(pdf, index, route)
             ours = _paragraph_texts(layout)
             in_table = {_norm(c["text"]) for t in gt["tables"] for c in t["cells"]}
             for p in gt["paragraphs"]:
@@ -231,14 +253,17 @@ def test_roles_on_born_digital_pages() -> None:
 @needs_eval
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("name", "min_recall", "min_state"),
-    [("layout_03_checkbox_form", 1.0, 1.0), ("layout_09_scan_of_03", 0.9, 0.9)],
+    ("name", "route", "min_recall", "min_state"),
+    [
+        ("layout_03_checkbox_form", "raster", 1.0, 1.0),
+        ("layout_03_checkbox_form", "vector", 1.0, 1.0),
+        ("layout_09_scan_of_03", "raster", 0.9, 0.9),
+    ],
 )
-def test_selection_marks(name: str, min_recall: float, min_state: float) -> None:
+def test_selection_marks(name: str, route: str, min_recall: float, min_state: float) -> None:
     gt = _gt(name)
     if gt["kind"] == "born-digital":
-        page, raster = pdf_page(EVAL / "layout" / "pdf" / f"{name}.pdf")
-        marks = analyze_layout(page, raster).selection_marks
+        marks = layout_of(EVAL / "layout" / "pdf" / f"{name}.pdf", 0, route).selection_marks
     else:
         # No OCR here: marks from the raster alone (precision is the OCR-backed pipeline's job).
         from PIL import Image
@@ -265,10 +290,10 @@ def _structure(table: Table) -> set[tuple[int, int, int, int]]:
 
 @needs_eval
 @pytest.mark.slow
-def test_ruled_grid_table_layout_07() -> None:
+@pytest.mark.parametrize("route", ROUTES)
+def test_ruled_grid_table_layout_07(route: str) -> None:
     name = "layout_07_tables_page"
-    page, raster = pdf_page(EVAL / "layout" / "pdf" / f"{name}.pdf")
-    layout = analyze_layout(page, raster)
+    layout = layout_of(EVAL / "layout" / "pdf" / f"{name}.pdf", 0, route)
     grid = next(t for t in _gt(name)["tables"] if t["style"] == "grid")
     assert len(layout.tables) >= 1
     table = layout.tables[0]
@@ -290,14 +315,14 @@ def test_ruled_grid_table_layout_07() -> None:
 
 @needs_eval
 @pytest.mark.slow
+@pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("doc", ["spanning_cells", "twotables", "schools"])
-def test_tabula_ruled_tables(doc: str) -> None:
+def test_tabula_ruled_tables(doc: str, route: str) -> None:
     gts = [
         json.loads(p.read_text())
         for p in sorted((EVAL / "tables" / "tabula" / "gt").glob(f"tabula_{doc}_t*.json"))
     ]
-    page, raster = pdf_page(EVAL / "tables" / "tabula" / "pdf" / f"{doc}.pdf")
-    layout = analyze_layout(page, raster)
+    layout = layout_of(EVAL / "tables" / "tabula" / "pdf" / f"{doc}.pdf", 0, route)
     assert len(layout.tables) == len(gts)
     for gt, table in zip(gts, layout.tables, strict=True):
         x0, y0, x1, y1 = gt["table_bbox"]
@@ -324,10 +349,10 @@ def test_tabula_ruled_tables(doc: str) -> None:
 
 @needs_eval
 @pytest.mark.slow
+@pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize(("name", "index"), _born_digital_pages())
-def test_reading_order_on_born_digital_pages(name: str, index: int) -> None:
+def test_reading_order_on_born_digital_pages(name: str, index: int, route: str) -> None:
     gt = _gt(name)
-    page, raster = pdf_page(EVAL / "layout" / "pdf" / f"{name}.pdf", index)
     by_id = {p["id"]: p for p in gt["paragraphs"]}
     # The GT lists footers right after the header on some pages and last on others; we always
     # put them last, so they are left out of the pairs here (layout_01 checks them).
@@ -336,7 +361,7 @@ def test_reading_order_on_born_digital_pages(name: str, index: int) -> None:
         for i in gt["reading_order"]
         if by_id[i]["page"] == index + 1 and by_id[i]["role"] not in ("pageFooter", "pageNumber")
     ]
-    layout = analyze_layout(page, raster)
+    layout = layout_of(EVAL / "layout" / "pdf" / f"{name}.pdf", index, route)
     agreement, matched = _order_agreement(
         [_norm(by_id[i]["content"]) for i in ids], _paragraph_texts(layout)
     )

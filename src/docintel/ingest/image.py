@@ -216,6 +216,10 @@ class ImagePage:
         """The whole page is an image; no sub-regions are reported."""
         return []
 
+    def vector_graphics(self) -> None:
+        """Images have no vector graphics."""
+        return None
+
 
 @contextmanager
 def _quiet_pillow() -> Iterator[None]:

@@ -37,6 +37,7 @@ from docintel.ingest.textlayer import (
     refit_extent,
     split_words,
 )
+from docintel.ingest.vector import VectorGraphics, page_vector_graphics
 
 PT_PER_INCH = 72.0
 DEFAULT_OCR_DPI = 300.0
@@ -242,6 +243,10 @@ class PdfPage:
         return self._text
 
     # ------------------------------------------------------------------ images and rendering
+
+    def vector_graphics(self) -> VectorGraphics:
+        """The page's drawn paths in displayed inches (for rulings and checkboxes)."""
+        return page_vector_graphics(self._page)
 
     def image_regions(self) -> list[BBox]:
         """Boxes (inches, displayed page) of the page's images, forms included, clipped."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +20,9 @@ from docintel.core.geometry import BBox
 from docintel.core.types import Unit, Word
 from docintel.ingest.formats import DocFormat, sniff, sniff_path
 from docintel.ingest.limits import Limits, check_size
+
+if TYPE_CHECKING:
+    from docintel.ingest.vector import VectorGraphics
 
 IMAGE_FORMATS = frozenset(
     {DocFormat.JPEG, DocFormat.PNG, DocFormat.BMP, DocFormat.TIFF, DocFormat.HEIF}
@@ -65,6 +68,10 @@ class SourcePage(Protocol):
 
     def image_regions(self) -> list[BBox]:
         """Boxes (page units) of the embedded images of a PDF page; [] for images."""
+        ...
+
+    def vector_graphics(self) -> VectorGraphics | None:
+        """A PDF page's drawn paths (rulings, boxes) in page units; None for images."""
         ...
 
 

@@ -9,15 +9,32 @@ to paragraphs outside tables.
 
 from __future__ import annotations
 
-from docintel.core.types import ContentItem, Line, PageLayout, PageText, Paragraph, Table
+from docintel.core.types import (
+    ContentItem,
+    Line,
+    PageLayout,
+    PageText,
+    Paragraph,
+    SelectionMark,
+    Table,
+)
+from docintel.ingest.vector import VectorGraphics
 from docintel.layout._frame import dominant_angle, enclosing_quad
-from docintel.layout.marks import detect_selection_marks, drop_mark_artifacts, extract_glyph_marks
+from docintel.layout.marks import (
+    detect_selection_marks,
+    detect_vector_marks,
+    drop_mark_artifacts,
+    extract_glyph_marks,
+)
 from docintel.layout.paragraphs import assign_roles, group_paragraphs
 from docintel.layout.reading_order import reading_order
 from docintel.layout.tables import HasPixels, find_tables
 
 # Tables and drawn marks are looked for only on (nearly) upright pages.
 MAX_RASTER_ANGLE = 5.0
+# A page whose images cover this share of it may draw its tables and boxes in pixels (a scan
+# with a text layer): its vector graphics do not tell the whole story.
+MAX_VECTOR_IMAGE_SHARE = 0.25
 
 
 def analyze_read(page: PageText) -> PageLayout:
@@ -29,15 +46,35 @@ def analyze_read(page: PageText) -> PageLayout:
     return _layout(page, items, paragraphs, [])
 
 
-def analyze_layout(page: PageText, raster: HasPixels | None) -> PageLayout:
-    """Reading order, paragraphs with roles, selection marks and ruled tables of one page."""
+def usable_vectors(vectors: VectorGraphics | None) -> bool:
+    """Whether a page's paths can stand in for its raster (complete, not mostly images)."""
+    return (
+        vectors is not None
+        and not vectors.truncated
+        and vectors.image_share() < MAX_VECTOR_IMAGE_SHARE
+    )
+
+
+def analyze_layout(
+    page: PageText, raster: HasPixels | None, vectors: VectorGraphics | None = None
+) -> PageLayout:
+    """Reading order, paragraphs with roles, selection marks and ruled tables of one page.
+
+    Marks and rulings come from ``vectors`` (a born-digital PDF page's paths) when they are
+    usable, and then ``raster`` may be None; otherwise from the raster.
+    """
     items: list[ContentItem] = extract_glyph_marks(list(page.lines))
     upright = abs(dominant_angle(items)) <= MAX_RASTER_ANGLE
     tables: list[Table] = []
-    if raster is not None and raster.pixels.size and upright:
-        marks = detect_selection_marks(raster, items)
+    usable = vectors if usable_vectors(vectors) else None
+    if upright and (usable is not None or (raster is not None and raster.pixels.size)):
+        marks: list[SelectionMark] = []
+        if usable is not None:
+            marks = detect_vector_marks(usable, items)
+        elif raster is not None:
+            marks = detect_selection_marks(raster, items)
         items = drop_mark_artifacts(items, marks) + list(marks)
-        items, tables = find_tables(items, raster)
+        items, tables = find_tables(items, raster, usable)
     items, tables = _order_with_tables(items, tables, page.width, page.height)
 
     in_table = {i for t in tables for c in t.cells for i in c.items}

@@ -24,8 +24,16 @@ from docintel.core.geometry import (
     iou,
 )
 from docintel.core.types import ContentItem, Line, MarkState, SelectionMark, Word
+from docintel.ingest.vector import VectorGraphics, VectorPath
 from docintel.layout._frame import enclosing_quad, median_text_height
-from docintel.layout.tables import Gray, HasPixels, ink_mask, to_gray
+from docintel.layout.tables import (
+    Gray,
+    HasPixels,
+    axis_rect,
+    component_stats,
+    ink_mask,
+    to_gray,
+)
 
 SELECTED_GLYPHS = "☑☒◉■●"
 UNSELECTED_GLYPHS = "☐□◯○"
@@ -35,6 +43,9 @@ AMBIGUOUS_GLYPHS = "■●"
 MIN_SIDE = 0.5  # mark side, in text heights
 MAX_SIDE = 2.6
 FILL_THRESHOLD = 0.08  # ink fraction inside the border above which a mark is selected
+MAX_ASPECT = 1.25  # width/height of a mark either way
+# Confidence of a drawn mark's state read from the PDF's own paths (no pixels to doubt).
+VECTOR_CONFIDENCE = 0.95
 
 
 def _glyph_state(ch: str) -> MarkState | None:
@@ -116,12 +127,11 @@ def _frame_candidates(ink: Gray, lo: float, hi: float) -> list[tuple[BBox, str]]
     k = max(3, int(0.6 * lo))
     hmask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     vmask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(hmask, connectivity=8)
-    sides = [
-        tuple(int(v) for v in stats[i][:4])
-        for i in range(1, n)
-        if 0.8 * lo <= stats[i][2] <= 1.1 * hi and stats[i][3] <= max(4, 0.3 * stats[i][2])
-    ]
+    n, stats = component_stats(hmask)  # type: ignore[arg-type]
+    st = stats[1:n, :4]
+    w_, h_ = st[:, 2], st[:, 3]
+    keep = (0.8 * lo <= w_) & (w_ <= 1.1 * hi) & (h_ <= np.maximum(4, 0.3 * w_))
+    sides: list[tuple[int, ...]] = [tuple(r) for r in st[keep].tolist()]
     buckets: dict[int, list[tuple[int, ...]]] = {}
     t = max(2.0, 0.15 * lo)
     for sd in sides:
@@ -264,6 +274,96 @@ def detect_selection_marks(raster: HasPixels, items: list[ContentItem]) -> list[
         state, conf = _state(fill_ratio(ink, box, kind))
         poly = bbox_polygon((box[0] * upp, box[1] * upp, box[2] * upp, box[3] * upp))
         out.append(SelectionMark(state=state, polygon=poly, confidence=conf))
+    out.sort(key=lambda m: (m.polygon[1], m.polygon[0]))
+    return out
+
+
+def path_mark_candidates(path: VectorPath, lo: float, hi: float) -> list[tuple[BBox, str]]:
+    """Subpaths of a stroked path that look like a checkbox (closed axis-aligned square) or a
+    radio button (closed curve in a square box), with sides in ``[lo, hi]`` page units."""
+    if not path.stroke:
+        return []
+    out: list[tuple[BBox, str]] = []
+    for kinds, pts in path.subpaths():
+        box = axis_rect(kinds, pts)
+        kind = "square"
+        if box is None:
+            closed = len(pts) >= 4 and (pts[0], pts[1]) == (pts[-2], pts[-1])
+            if "B" not in kinds or not closed:
+                continue
+            xs, ys = pts[0::2], pts[1::2]
+            box, kind = (min(xs), min(ys), max(xs), max(ys)), "circle"
+        # The border as drawn: half the stroke lies outside the path.
+        d = path.line_width / 2
+        box = (box[0] - d, box[1] - d, box[2] + d, box[3] + d)
+        w, h = box[2] - box[0], box[3] - box[1]
+        if lo <= w <= hi and lo <= h <= hi and 1 / MAX_ASPECT <= w / h <= MAX_ASPECT:
+            out.append((box, kind))
+    return out
+
+
+def _inner(box: BBox) -> BBox:
+    """The box shrunk by its border margin (what lies there is the mark's content)."""
+    m = 0.15 * min(box[2] - box[0], box[3] - box[1])
+    return (box[0] + m, box[1] + m, box[2] - m, box[3] - m)
+
+
+def vector_mark_state(box: BBox, others: list[BBox], words: list[BBox]) -> MarkState:
+    """``selected`` when another drawn path or a word sits inside the mark's border."""
+    inner = _inner(box)
+    for ob in others + words:
+        cx, cy = (ob[0] + ob[2]) / 2, (ob[1] + ob[3]) / 2
+        if (
+            inner[0] <= cx <= inner[2]
+            and inner[1] <= cy <= inner[3]
+            and containment(ob, box) >= 0.5
+        ):
+            return "selected"
+    return "unselected"
+
+
+def detect_vector_marks(vectors: VectorGraphics, items: list[ContentItem]) -> list[SelectionMark]:
+    """Checkboxes and radio buttons drawn as paths on a born-digital page, not overlapping
+    words; marks already in ``items`` (from glyphs) are not reported again."""
+    lines = [it for it in items if isinstance(it, Line) and it.words]
+    text_h = median_text_height(lines) if lines else min(vectors.width, vectors.height) / 70.0
+    lo, hi = MIN_SIDE * text_h, MAX_SIDE * text_h
+    cands: list[tuple[BBox, str, int]] = []
+    for k, path in enumerate(vectors.paths):
+        b = path.box
+        if path.kinds.count("M") == 1 and not (lo <= b[2] - b[0] <= hi and lo <= b[3] - b[1] <= hi):
+            continue
+        cands.extend((box, kind, k) for box, kind in path_mark_candidates(path, lo, hi))
+    if not cands:
+        return []
+    kept = _dedupe([(box, kind) for box, kind, _ in cands])
+    owner = {box: k for box, _, k in cands}
+    word_boxes = [bbox(w.polygon) for it in lines for w in it.words if len(w.text.strip()) > 2]
+    small_words = [bbox(w.polygon) for it in lines for w in it.words if len(w.text.strip()) <= 2]
+    existing = [bbox(it.polygon) for it in items if isinstance(it, SelectionMark)]
+    # Paths small enough to be a tick, a cross or a dot inside a mark.
+    small_paths = [
+        (k, p.box)
+        for k, p in enumerate(vectors.paths)
+        if p.box[2] - p.box[0] <= hi and p.box[3] - p.box[1] <= hi
+    ]
+    out: list[SelectionMark] = []
+    for box, _kind in kept:
+        a = (box[2] - box[0]) * (box[3] - box[1])
+        if any(intersection(box, wb) > 0.2 * a for wb in word_boxes):
+            continue
+        if any(
+            intersection(box, wb) > 0.2 * a and containment(wb, box) < 0.6 for wb in small_words
+        ):
+            continue
+        if any(iou(box, eb) > 0.3 for eb in existing):
+            continue
+        others = [pb for k, pb in small_paths if k != owner[box] and pb != box]
+        inside = [wb for wb in small_words if containment(wb, box) >= 0.6]
+        state = vector_mark_state(box, others, inside)
+        out.append(
+            SelectionMark(state=state, polygon=bbox_polygon(box), confidence=VECTOR_CONFIDENCE)
+        )
     out.sort(key=lambda m: (m.polygon[1], m.polygon[0]))
     return out
 

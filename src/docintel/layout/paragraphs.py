@@ -16,6 +16,7 @@ import itertools
 from dataclasses import dataclass
 from statistics import median
 
+import numpy as np
 import regex
 
 from docintel.core.geometry import BBox
@@ -247,11 +248,34 @@ def assign_roles(
     if title is not None:
         paragraphs[title].role = "title"
 
+    rows = _row_mates(pboxes)
+    # Lowest top edge among the paragraphs after each one ("is anything below it?").
+    later_top = [-np.inf] * len(pboxes)
+    for k in range(len(pboxes) - 2, -1, -1):
+        later_top[k] = max(later_top[k + 1], pboxes[k + 1][1])
     for k, p in enumerate(paragraphs):
         if p.role is not None or not has_text[k] or k == len(paragraphs) - 1:
             continue
-        if _is_heading(k, texts, sizes, bolds, nlines, pboxes, body, body_bold):
+        if _is_heading(
+            k, texts, sizes, bolds, nlines, pboxes, rows[k], later_top[k], body, body_bold
+        ):
             p.role = "sectionHeading"
+
+
+def _row_mates(boxes: list[BBox]) -> list[list[int]]:
+    """For each box, the other boxes sharing its row (vertical overlap ≥ half the smaller)."""
+    if not boxes:
+        return []
+    b = np.array(boxes, dtype=np.float64)
+    top, bottom = b[:, 1], b[:, 3]
+    inter = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
+    h = bottom - top
+    smaller = np.minimum(h[:, None], h[None, :])
+    positive = smaller > 0
+    overlap = np.where(positive, inter / np.where(positive, smaller, 1.0), 0.0)
+    same = overlap >= 0.5
+    np.fill_diagonal(same, False)
+    return [np.flatnonzero(row).tolist() for row in same]
 
 
 def _mostly_bold(items: list[ContentItem]) -> bool:
@@ -284,6 +308,8 @@ def _is_heading(
     bolds: list[bool],
     nlines: list[int],
     pboxes: list[BBox],
+    row: list[int],
+    later_top: float,
     body: float,
     body_bold: bool,
 ) -> bool:
@@ -296,19 +322,21 @@ def _is_heading(
     # A bold form label next to its value is not a heading: no short neighbour on its row.
     box = pboxes[k]
     h = box[3] - box[1]
-    for j, other in enumerate(pboxes):
-        if j == k or nlines[j] > 2 or _v_overlap(box, other) < 0.5:
+    for j in row:
+        other = pboxes[j]
+        if nlines[j] > 2:
             continue
         if bolds[j] == bolds[k] and abs(sizes[j] / max(sizes[k], 1e-9) - 1.0) < 0.1:
             continue  # a parallel heading of the next column
         if max(other[0] - box[2], box[0] - other[2]) < 8.0 * h:
             return False
     # Followed by something below it.
-    if not any(b[1] >= box[3] - 0.1 * (box[3] - box[1]) for j, b in enumerate(pboxes) if j > k):
+    if not later_top >= box[3] - 0.1 * (box[3] - box[1]):
         return False
     # In a row of three or more items (a table row) only a heading over running text counts.
-    row = sum(1 for j, b in enumerate(pboxes) if j != k and _v_overlap(box, b) >= 0.5)
-    if row >= 2 and not (k + 1 < len(pboxes) and nlines[k + 1] >= 2 and pboxes[k + 1][1] >= box[3]):
+    if len(row) >= 2 and not (
+        k + 1 < len(pboxes) and nlines[k + 1] >= 2 and pboxes[k + 1][1] >= box[3]
+    ):
         return False
     larger = sizes[k] >= 1.12 * body
     emphasized = bolds[k] and not body_bold and sizes[k] >= 0.95 * body

@@ -148,7 +148,7 @@ def plan_document(path: Path, options: AnalyzeOptions, limits: Limits) -> Docume
 
 def analyze_pages(path: Path, page_numbers: list[int], options: AnalyzeOptions) -> list[PageLayout]:
     """Ingest, read and lay out a chunk of pages of one document (runs in a worker)."""
-    from docintel.layout.analyze import analyze_layout, analyze_read
+    from docintel.layout.analyze import analyze_layout, analyze_read, usable_vectors
     from docintel.ocr.page import read_page
 
     ctx = context()
@@ -163,6 +163,12 @@ def analyze_pages(path: Path, page_numbers: list[int], options: AnalyzeOptions) 
                 out.append(analyze_read(text))
                 continue
             if raster is None:
+                # Text-layer page: its own vector graphics give rulings and checkboxes exactly
+                # and cheaply; render only when they cannot (e.g. a scan with a text layer).
+                vectors = page.vector_graphics()
+                if vectors is not None and usable_vectors(vectors):
+                    out.append(analyze_layout(text, None, vectors))
+                    continue
                 dpi = 2 * LAYOUT_RENDER_DPI if force_hi_res else LAYOUT_RENDER_DPI
                 raster = page.render(dpi)
             out.append(analyze_layout(text, raster))
