@@ -14,6 +14,9 @@ from docintel.api.errors import GATEWAY_401, GATEWAY_404, GatewayError
 from docintel.core.settings import Settings
 from docintel.jobs.runner import JobRunner
 from docintel.jobs.store import OperationStore
+from docintel.licensing.runtime import Clock, LicenseGuard, utc_now
+from docintel.metering.log import UsageLog
+from docintel.metering.reporter import UsageReporter
 from docintel.models.registry import API_VERSIONS
 
 
@@ -30,6 +33,15 @@ class ServiceState:
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="validate")
     )
     started: float = field(default_factory=time.time)
+    license: LicenseGuard = field(default_factory=lambda: LicenseGuard(False, "all"))
+    usage: UsageLog | None = None
+    reporter: UsageReporter | None = None
+    # The clock for license validity and usage timestamps; tests replace it (never sleep).
+    clock: Clock = utc_now
+
+    def require_license(self) -> None:
+        """403 (Azure envelope) when the license is missing, invalid or expired now."""
+        self.license.require(self.clock())
 
     async def validate(self, fn: object, *args: object) -> object:
         """Run a decode check on the validator thread."""

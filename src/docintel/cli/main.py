@@ -1,4 +1,4 @@
-"""``docintel`` command line: ``serve`` and ``analyze``."""
+"""``docintel`` command line: ``serve``, ``analyze``, ``billing``, ``license``, ``usage``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from typing import Annotated
 
 import typer
 
+from docintel.billing.cli import app as billing_app
 from docintel.core.errors import ConfigurationError, DocIntelError
+from docintel.core.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
@@ -54,6 +56,15 @@ def serve(
         validate_for_serving(settings)
     except ConfigurationError as e:
         raise _fail(str(e)) from None
+    if settings.download_license:
+        _download_license(settings)
+        return
+    from docintel.licensing.runtime import check_disconnected_start, utc_now
+
+    try:
+        check_disconnected_start(settings, utc_now())
+    except ConfigurationError as e:
+        raise _fail(str(e)) from None
     level = _LEVELS.get(settings.log_level.lower(), logging.INFO)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for key in settings.unknown_keys:
@@ -73,6 +84,21 @@ def serve(
         settings.worker_count,
     )
     uvicorn.run(api, host=settings.host, port=settings.port, log_level=min(level, logging.INFO))
+
+
+def _download_license(settings: Settings) -> None:
+    """``DownloadLicense=True``: fetch, verify, write, print the run templates, exit 0."""
+    from docintel.licensing.download import download_license, run_templates
+    from docintel.licensing.license import LicenseError
+    from docintel.licensing.runtime import utc_now
+
+    try:
+        path, payload = download_license(settings, utc_now())
+    except LicenseError as e:
+        raise _fail(f"license download failed: {e.detail or e.message}") from None
+    typer.echo(f"License written to {path}.")
+    for line in run_templates(settings, payload):
+        typer.echo(line)
 
 
 @app.command()
@@ -154,6 +180,93 @@ def analyze(
             progress.advance(task)
     if failures:
         raise typer.Exit(1)
+
+
+license_app = typer.Typer(add_completion=False, no_args_is_help=True, help="License files.")
+usage_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Usage records.")
+app.add_typer(billing_app, name="billing")
+app.add_typer(license_app, name="license")
+app.add_typer(usage_app, name="usage")
+
+
+@license_app.command("show")
+def license_show(
+    folder: Annotated[Path, typer.Argument(help="The license folder (Mounts:License).")],
+    public_key: Annotated[
+        str | None, typer.Option("--public-key", help="Trusted key(s) to verify against.")
+    ] = None,
+    kind: Annotated[str | None, typer.Option(help="Check this container kind too.")] = None,
+) -> None:
+    """Print what a license allows and until when; verify it when --public-key is given."""
+    from docintel.licensing.license import (
+        LicenseError,
+        LicensePayload,
+        check_grant,
+        iso_z,
+        license_path,
+        parse_public_keys,
+        verify_license_bytes,
+    )
+    from docintel.licensing.runtime import utc_now
+
+    path = license_path(folder)
+    try:
+        data = path.read_bytes()
+        doc = json.loads(data)
+        payload = LicensePayload.model_validate(doc["payload"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise _fail(f"cannot read a license from {path}: {e}") from None
+    now = utc_now()
+    typer.echo(f"License:     {payload.license_id}")
+    typer.echo(f"Resource:    {payload.resource.id} {payload.resource.name}".rstrip())
+    typer.echo(f"Kinds:       {', '.join(payload.container_kinds)}")
+    typer.echo(f"Plan:        {payload.plan.pages_per_month} pages/month")
+    typer.echo(f"Issued:      {iso_z(payload.issued_at)}")
+    state = "expired" if now >= payload.expires_at else "not expired"
+    typer.echo(f"Expires:     {iso_z(payload.expires_at)} ({state})")
+    typer.echo(f"Signed by:   key {payload.key_id}")
+    if public_key is None:
+        typer.echo("Signature:   not checked (pass --public-key)")
+        return
+    try:
+        verify_license_bytes(data, parse_public_keys(public_key))
+        if kind is not None:
+            check_grant(payload, kind, now)
+    except LicenseError as e:
+        typer.echo(f"Signature:   INVALID: {e.detail or e.message}")
+        raise typer.Exit(1) from None
+    typer.echo("Signature:   valid" + (f"; valid now for {kind}" if kind else ""))
+
+
+@usage_app.command("report")
+def usage_report(
+    output: Annotated[Path, typer.Option("--output", help="The output folder (Mounts:Output).")],
+    month: Annotated[int | None, typer.Option(help="Month 1-12 (with --year).")] = None,
+    year: Annotated[int | None, typer.Option(help="4-digit year (with --month).")] = None,
+    kind: Annotated[str | None, typer.Option(help="serviceName (default: from records).")] = None,
+) -> None:
+    """Print the usage report of an output folder offline, after verifying the record chain."""
+    from docintel.metering.log import UsageLog
+    from docintel.metering.records import USAGE_FOLDER, UsageChainError, verify_chain
+
+    if (month is None) != (year is None):
+        raise _fail("--month and --year go together")
+    if month is not None and not 1 <= month <= 12:
+        raise _fail("--month must be 1..12")
+    if year is not None and not 1000 <= year <= 9999:
+        raise _fail("--year must have 4 digits")
+    if not (output / USAGE_FOLDER).is_dir():
+        raise _fail(f"no usage records under {output}")
+    log = UsageLog(output, kind or "")
+    try:
+        if kind is None:
+            with log.locked():
+                records = verify_chain(log.folder).records
+            kind = records[-1].container_kind if records else ""
+        report = log.report(kind, month, year)
+    except UsageChainError as e:
+        raise _fail(f"usage records fail verification: {e.detail}") from None
+    typer.echo(json.dumps(report, indent=2))
 
 
 def main() -> None:

@@ -72,6 +72,9 @@ _KEYS: tuple[_Key, ...] = (
     _Key("url_timeout_seconds", "float", ("UrlSource:TimeoutSeconds",)),
     _Key("url_file_root", "path", ("UrlSource:FileRoot",)),
     _Key("memory_limit_mb", "int", ("HealthCheck:MemoryUpperboundInMB",)),
+    _Key("license_public_key", "str", ("License:PublicKey",)),
+    _Key("license_public_key_file", "path", ("License:PublicKeyFile",)),
+    _Key("billing_report_interval_seconds", "float", ("Billing:ReportIntervalSeconds",)),
 )
 
 # Keys the real containers accept that have no meaning offline: accepted and ignored quietly.
@@ -131,6 +134,12 @@ class Settings:
     url_timeout_seconds: float = 60.0
     url_file_root: Path | None = None
     memory_limit_mb: int = 0
+    # Ed25519 public key(s) whose licenses this container trusts (base64 raw keys, comma
+    # separated) and/or a file of such keys or PEM blocks.
+    license_public_key: str | None = None
+    license_public_key_file: Path | None = None
+    # Connected mode: how often unacknowledged usage records are sent to Billing.
+    billing_report_interval_seconds: float = 600.0
     unknown_keys: tuple[str, ...] = field(default=())
 
     @property
@@ -151,6 +160,15 @@ class Settings:
         if self.billing or self.api_key:
             return "connected"
         return "standalone"
+
+    @property
+    def usage_dir(self) -> Path | None:
+        """Where usage records go: ``Mounts:Output``; connected without it: under the store."""
+        if self.output_dir is not None:
+            return self.output_dir
+        if self.mode == "connected":
+            return self.data_dir / "output"
+        return None
 
     def with_overrides(self, **kw: Any) -> Settings:
         """A copy with some attributes replaced."""
@@ -252,6 +270,16 @@ def validate_for_serving(settings: Settings) -> None:
     if settings.mode == "connected" and not (settings.billing and settings.api_key):
         missing = "ApiKey" if settings.billing else "Billing"
         raise ConfigurationError(f"{missing} is required when Billing or ApiKey is given.")
+    if settings.mode == "disconnected" and settings.output_dir is None:
+        raise ConfigurationError(
+            "Mounts:Output is required in disconnected mode (usage records are written there)."
+        )
+    if settings.download_license and not (
+        settings.billing and settings.api_key and settings.license_dir
+    ):
+        raise ConfigurationError("DownloadLicense=True needs Billing, ApiKey and Mounts:License.")
+    if settings.billing_report_interval_seconds <= 0:
+        raise ConfigurationError("Billing:ReportIntervalSeconds must be > 0.")
     if (
         settings.shared_dir
         and settings.shared_root_folder

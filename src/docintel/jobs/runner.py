@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# Called (on a thread) with the operation and its page count after the result is computed and
+# before the operation is marked succeeded; it writes the usage records durably. If it raises,
+# the operation fails rather than succeeding unbilled.
+SuccessHook = Callable[[OperationRecord, int], None]
+
 # A job whose worker died this many times (e.g. a file that crashes a native library) fails
 # instead of being retried forever.
 MAX_ATTEMPTS = 2
@@ -67,6 +72,7 @@ class JobRunner:
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._active: set[str] = set()
+        self.on_success: SuccessHook | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -175,6 +181,14 @@ class JobRunner:
             log.exception("operation %s failed", op_id)
             await asyncio.to_thread(self.store.fail, op_id, InternalError(str(e)).to_error_body())
             return
+        if self.on_success is not None:
+            try:
+                await asyncio.to_thread(self.on_success, rec, pages)
+            except Exception:
+                log.exception("operation %s: the usage record could not be written", op_id)
+                unbilled = InternalError("The usage record could not be written.")
+                await asyncio.to_thread(self.store.fail, op_id, unbilled.to_error_body())
+                return
         await asyncio.to_thread(self.store.succeed, op_id, data, pages)
 
     async def _analyze(self, rec: OperationRecord) -> tuple[bytes, int]:

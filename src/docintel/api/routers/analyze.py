@@ -90,6 +90,8 @@ async def analyze(model_id: str, request: Request, version: ApiVersion, state: S
     """Store the document and options, queue the work, answer 202 with Operation-Location."""
     if not state.runner.accepting:
         raise ServiceUnavailableError("The service is shutting down.")
+    # An invalid or expired license stops new work only; results stay retrievable.
+    state.require_license()
     options = parse_options(request, model_id, version)
     op_id, tmp = state.store.new_input_file()
     try:

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from docintel import __version__
 from docintel.api.errors import GATEWAY_404, GatewayError, json_response
 from docintel.api.state import State
+from docintel.licensing.license import iso_z
 from docintel.models.registry import API_VERSIONS, visible_models
 
 router = APIRouter()
@@ -36,6 +37,9 @@ Models: {html.escape(models)}.</p>
 
 
 def _readiness(state: Any) -> tuple[bool, str]:
+    problem = state.license.problem(state.clock())
+    if problem is not None:
+        return False, problem.detail or problem.message
     if not state.runner.ready:
         return False, "Worker processes are starting (loading models)."
     limit = state.settings.memory_limit_mb
@@ -77,8 +81,23 @@ async def status(state: State) -> Response:
         msg = "Running standalone: no billing endpoint or license is configured; metering is local."
     elif mode == "connected":
         msg = "Billing endpoint and API key are configured."
+        reporter = state.reporter
+        if reporter is not None and reporter.last_error:
+            msg += (
+                f" Usage reporting is retrying ({reporter.failures} failed attempt(s));"
+                " records are kept in the output folder."
+            )
     else:
-        msg = "License folder is configured."
+        problem = state.license.problem(state.clock())
+        if problem is not None:
+            reason = problem.detail or problem.message
+            return json_response({"apiStatus": "Invalid", "apiStatusMessage": reason})
+        lic = state.license.payload
+        assert lic is not None
+        msg = (
+            f"License {lic.license_id} is valid for {', '.join(lic.container_kinds)} "
+            f"until {iso_z(lic.expires_at)}."
+        )
     return json_response({"apiStatus": "Valid", "apiStatusMessage": msg})
 
 

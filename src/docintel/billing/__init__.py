@@ -1,0 +1,1 @@
+"""The billing service (connected side): resources, keys, license issue, usage intake."""
