@@ -15,10 +15,11 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+from docintel.core.fileio import fsync_dir, sqlite_connection, write_atomic
 
 Status = Literal["notStarted", "running", "succeeded", "failed"]
 
@@ -62,25 +63,6 @@ class OperationRecord:
     pages: int | None
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that it is either absent or complete, and durable, after a crash."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with tmp.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    tmp.replace(path)
-    _fsync_dir(path.parent)
-
-
 class OperationStore:
     """Operations, their inputs and results under one folder (``Mounts:Shared``)."""
 
@@ -94,17 +76,8 @@ class OperationStore:
         with self._connect() as db:
             db.executescript(_SCHEMA)
 
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # A connection per call: cheap for SQLite, and safe across threads and processes.
-        db = sqlite3.connect(self.db_path, timeout=30.0, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.row_factory = sqlite3.Row
-            yield db
-        finally:
-            db.close()
+    def _connect(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return sqlite_connection(self.db_path)
 
     # -- inputs ---------------------------------------------------------------------------
     def input_path(self, op_id: str) -> Path:
@@ -122,7 +95,7 @@ class OperationStore:
             os.fsync(f.fileno())
         final = self.input_path(op_id)
         tmp.replace(final)
-        _fsync_dir(self.inputs)
+        fsync_dir(self.inputs)
         return final
 
     # -- operations -----------------------------------------------------------------------

@@ -7,15 +7,14 @@ the license would let whoever answers on that channel mint licenses.
 
 from __future__ import annotations
 
-import os
 import shlex
-import uuid
 from datetime import datetime
 from pathlib import Path
 
 import httpx
 
 from docintel import __version__
+from docintel.core.fileio import write_atomic
 from docintel.core.settings import Settings
 from docintel.licensing.license import (
     LicenseError,
@@ -28,23 +27,6 @@ from docintel.licensing.license import (
 from docintel.licensing.runtime import trusted_keys
 
 DOWNLOAD_TIMEOUT_S = 30.0
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with tmp.open("wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def fetch_license(billing: str, api_key: str, container_kind: str) -> bytes:
@@ -87,7 +69,7 @@ def download_license(settings: Settings, now: datetime) -> tuple[Path, LicensePa
     check_grant(payload, kind, now)
     path = license_path(folder)
     try:
-        _write_atomic(path, data)
+        write_atomic(path, data)
     except OSError as e:
         raise LicenseError(f"Cannot write the license into {folder}: {e.strerror}.") from e
     return path, payload

@@ -15,12 +15,12 @@ import json
 import logging
 import os
 import threading
-import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from docintel.core.fileio import fsync_dir, write_atomic
 from docintel.metering.records import (
     GENESIS,
     HEAD_FILE,
@@ -37,29 +37,6 @@ from docintel.metering.records import (
 log = logging.getLogger(__name__)
 
 LOCK_FILE = ".lock"
-
-
-def fsync_dir(path: Path) -> None:
-    """fsync a directory so a new or renamed entry in it is durable."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so it is either old or new, and durable, after a crash."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with tmp.open("wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    fsync_dir(path.parent)
 
 
 @contextlib.contextmanager

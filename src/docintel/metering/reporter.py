@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import httpx
 
-from docintel.metering.log import UsageLog, fsync_dir
+from docintel.core.fileio import fsync_dir
+from docintel.metering.log import UsageLog
 from docintel.metering.records import ACK_FILE, UsageRecord, verify_chain
 
 log = logging.getLogger(__name__)
