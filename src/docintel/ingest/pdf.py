@@ -37,7 +37,7 @@ from docintel.ingest.textlayer import (
     refit_extent,
     split_words,
 )
-from docintel.ingest.vector import VectorGraphics, page_vector_graphics
+from docintel.ingest.vector import Matrix, VectorGraphics, compose, page_vector_graphics
 
 PT_PER_INCH = 72.0
 DEFAULT_OCR_DPI = 300.0
@@ -51,8 +51,6 @@ MAX_GARBAGE_SHARE = 0.3
 # Bounds on walking nested form XObjects for images (hostile files can nest deeply).
 MAX_FORM_DEPTH = 8
 MAX_PAGE_OBJECTS = 50_000
-
-Matrix = tuple[float, float, float, float, float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +336,7 @@ def _collect_images(
         fm = pdfium_c.FS_MATRIX()
         if not pdfium_c.FPDFPageObj_GetMatrix(obj, fm):
             continue
-        m = _compose((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), parent)
+        m = compose((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), parent)
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             w, h = ctypes.c_uint(), ctypes.c_uint()
             if pdfium_c.FPDFImageObj_GetImagePixelSize(obj, w, h):
@@ -347,20 +345,6 @@ def _collect_images(
             k = pdfium_c.FPDFFormObj_CountObjects(obj)
             kids = [pdfium_c.FPDFFormObj_GetObject(obj, j) for j in range(max(0, k))]
             _collect_images(kids, m, depth + 1, found, budget)
-
-
-def _compose(child: Matrix, parent: Matrix) -> Matrix:
-    """The matrix applying ``child`` first, then ``parent`` (PDF row-vector convention)."""
-    a, b, c, d, e, f = child
-    pa, pb, pc, pd, pe, pf = parent
-    return (
-        a * pa + b * pc,
-        a * pb + b * pd,
-        c * pa + d * pc,
-        c * pb + d * pd,
-        e * pa + f * pc + pe,
-        e * pb + f * pd + pf,
-    )
 
 
 def _font_of(
