@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from benchmarks.metrics import edit_distance
 
 from docintel.models.pipeline import (
     AnalyzeOptions,
@@ -21,17 +22,6 @@ EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 INVOICES = EVAL / "invoices"
 
 pytestmark = pytest.mark.skipif(not INVOICES.exists(), reason="../shared/eval not present")
-
-
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (two-row dynamic programme)."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def run(path: Path, recipe: Recipe, **kw: Any) -> dict[str, Any]:
@@ -60,7 +50,7 @@ def page_cer(result: dict[str, Any], truth: list[str]) -> float:
     got = sorted(w["content"] for p in result["pages"] for w in p["words"])
     want = sorted(t for line in truth for t in line.split())
     a, b = " ".join(got), " ".join(want)
-    return levenshtein(a, b) / max(1, len(b))
+    return edit_distance(a, b) / max(1, len(b))
 
 
 @pytest.mark.parametrize("doc_id", ["invoice_a01", "invoice_b02", "invoice_e01"])
