@@ -247,7 +247,7 @@ def test_roles_on_born_digital_pages(route: str) -> None:
     accuracy = correct / total
     print(f"role accuracy on matched paragraphs: {accuracy:.3f} ({correct}/{total})")
     assert total >= 100
-    assert accuracy >= 0.85
+    assert accuracy >= 0.95
 
 
 @needs_eval

@@ -241,8 +241,11 @@ def assign_roles(
         small = sizes[k] <= 0.95 * body
         if small and pboxes[k][1] >= page[1] + 0.6 * ph and FOOTNOTE_START.match(texts[k]):
             p.role = "footnote"
+        elif pboxes[k][1] >= bottom_band and PAGE_NUMBER.match(texts[k]) and sizes[k] <= 2 * body:
+            # OCR boxes of short digit runs are often taller than the text they hold.
+            p.role = "pageNumber"
         elif pboxes[k][1] >= bottom_band and sizes[k] <= 1.2 * body:
-            p.role = "pageNumber" if PAGE_NUMBER.match(texts[k]) else "pageFooter"
+            p.role = "pageFooter"
 
     title = _pick_title(paragraphs, pboxes, sizes, nlines, has_text, body, page[1] + 0.4 * ph)
     if title is not None:

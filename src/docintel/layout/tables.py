@@ -25,6 +25,7 @@ from docintel.core.geometry import angle_of, bbox_polygon, center
 from docintel.core.types import ContentItem, Line, SelectionMark, Table, TableCell
 from docintel.ingest.vector import VectorGraphics, VectorPath
 from docintel.layout._frame import dominant_angle, enclosing_quad, median_text_height
+from docintel.layout.borderless import find_borderless_tables
 
 Gray = npt.NDArray[np.uint8]
 
@@ -439,7 +440,7 @@ def _row_headers(table: Table, items: list[ContentItem]) -> None:
 def find_tables(
     items: list[ContentItem], raster: HasPixels | None, vectors: VectorGraphics | None = None
 ) -> tuple[list[ContentItem], list[Table]]:
-    """Ruled tables of a page, with the page's items assigned to cells.
+    """Ruled tables, then borderless ones (text alignment), with the page's items in cells.
 
     Returns ``(new_items, tables)``: a line whose words fall into different cells (or partly
     outside a table) is split into one line per cell, so ``new_items`` may be longer than
@@ -484,9 +485,37 @@ def find_tables(
     tol = max(2.0, 0.3 * text_px)
     tables = [cells_to_table(grid_to_cells(g, tol), g, upp) for g in rulings_to_grid(segs, tol)]
     tables = [t for t in tables if t.row_count >= 2 and t.column_count >= 2]
-    if not tables:
-        return list(items), []
+    new_items = assign_to_cells(items, tables) if tables else list(items)
+    taken = {i for t in tables for c in t.cells for i in c.items}
+    rules = horizontal_rules(segs, upp, 3.0 * text_px)
+    new_items, borderless = find_borderless_tables(new_items, taken, rules)
+    for table, cell_items in borderless:
+        for cell, idx in zip(table.cells, cell_items, strict=True):
+            cell.items = _by_position(idx, new_items)
+        tables.append(table)
+    for table in tables:
+        _row_headers(table, new_items)
+    return new_items, tables
 
+
+def horizontal_rules(
+    segs: list[Segment], upp: float, min_length: float
+) -> list[tuple[float, float, float]]:
+    """Horizontal rulings at least ``min_length`` pixels long, as ``(y, x0, x1)`` page units."""
+    return [
+        (s.pos * upp, s.start * upp, s.end * upp)
+        for s in segs
+        if s.orient == "h" and s.length >= min_length
+    ]
+
+
+def _by_position(idx: list[int], items: list[ContentItem]) -> list[int]:
+    return sorted(idx, key=lambda i: (center(items[i].polygon)[1], center(items[i].polygon)[0]))
+
+
+def assign_to_cells(items: list[ContentItem], tables: list[Table]) -> list[ContentItem]:
+    """Put each item (or, for a line across cells, each piece of it) into the cell holding it;
+    returns the new items list that the cells' ``items`` index."""
     new_items: list[ContentItem] = []
     slot_items: dict[tuple[int, int], list[int]] = {}
     for it in items:
@@ -501,11 +530,8 @@ def find_tables(
                 slot_items.setdefault(tgt, []).append(len(new_items))
             new_items.append(piece)
     for (t, c), idx in slot_items.items():
-        idx.sort(key=lambda i: (center(new_items[i].polygon)[1], center(new_items[i].polygon)[0]))
-        tables[t].cells[c].items = idx
-    for table in tables:
-        _row_headers(table, new_items)
-    return new_items, tables
+        tables[t].cells[c].items = _by_position(idx, new_items)
+    return new_items
 
 
 def erase_words(gray: Gray, items: list[ContentItem], upp: float) -> Gray:

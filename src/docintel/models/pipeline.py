@@ -193,10 +193,14 @@ def includes_for(options: AnalyzeOptions) -> set[str]:
 
 def assemble_json(pages: list[PageLayout], options: AnalyzeOptions) -> bytes:
     """Build the ``analyzeResult`` JSON (bytes) from the pages' layouts, in page order."""
+    from docintel.layout.roles import assign_cross_page_roles
     from docintel.models.assemble import assemble_result
     from docintel.schema import dump_json
 
     pages = sorted(pages, key=lambda p: p.page_number)
+    if options.recipe is Recipe.LAYOUT:
+        # Pages were analysed apart: running headers and footers show only across them.
+        assign_cross_page_roles(pages)
     result = assemble_result(
         pages,
         model_id=options.model_id,
