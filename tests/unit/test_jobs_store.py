@@ -96,3 +96,17 @@ def test_split_pages() -> None:
     assert split_pages([5], 4) == [[5]]
     assert all(len(c) <= 16 for c in split_pages(list(range(1000)), 2))
     assert split_pages(pages, 2, per_chunk=7) == [pages[:7], pages[7:14], pages[14:]]
+
+
+def test_plan_chunks_groups_text_pages_and_spreads_ocr_pages() -> None:
+    """Text-layer pages travel in big chunks; OCR pages about two chunks per worker."""
+    from docintel.jobs.runner import plan_chunks
+    from docintel.models.pipeline import DocumentPlan
+
+    text_only = DocumentPlan("pdf", 100, tuple(range(1, 101)))
+    assert [len(c) for c in plan_chunks(text_only, workers=2)] == [64, 36]
+    mixed = DocumentPlan("pdf", 10, tuple(range(1, 11)), ocr_pages=(3, 4, 5, 6))
+    chunks = plan_chunks(mixed, workers=2)
+    assert chunks[0] == [1, 2, 7, 8, 9, 10]
+    assert chunks[1:] == [[3], [4], [5], [6]]
+    assert sorted(p for c in chunks for p in c) == list(range(1, 11))

@@ -121,7 +121,7 @@ def analyze(
 
     from docintel.cli.markdown import to_markdown
     from docintel.core.settings import ContainerKind
-    from docintel.jobs.runner import split_pages
+    from docintel.jobs.runner import plan_chunks
     from docintel.models import pipeline
     from docintel.models.pipeline import AnalyzeOptions, EngineConfig
     from docintel.models.registry import API_VERSIONS, get_model
@@ -156,7 +156,7 @@ def analyze(
         for path in files:
             try:
                 plan = pipeline.plan_document(path, options, config.limits)
-                chunks = split_pages(list(plan.pages), n_workers)
+                chunks = plan_chunks(plan, n_workers)
                 futures = [pool.submit(pipeline.analyze_pages, path, c, options) for c in chunks]
                 layouts = [p for f in futures for p in f.result()]
                 data = pipeline.assemble_json(layouts, options)

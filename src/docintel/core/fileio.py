@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +32,35 @@ def write_atomic(path: Path, data: bytes) -> None:
     finally:
         tmp.unlink(missing_ok=True)
     fsync_dir(path.parent)
+
+
+class SharedConnection:
+    """One SQLite connection per process and database, used by one thread at a time.
+
+    Threads of one process queue on a lock instead of on SQLite's busy handler, which sleeps
+    in steps of up to 100 ms under write contention; other processes (replicas on one host)
+    still meet the busy timeout.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(
+            path, timeout=30.0, isolation_level=None, check_same_thread=False
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.row_factory = sqlite3.Row
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[sqlite3.Connection]:
+        """The connection, held exclusively for the with-block."""
+        with self._lock:
+            yield self._db
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._db.close()
 
 
 @contextlib.contextmanager

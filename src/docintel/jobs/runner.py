@@ -58,6 +58,21 @@ def split_pages(pages: list[int], workers: int, per_chunk: int = 0) -> list[list
     return [pages[i : i + per_chunk] for i in range(0, len(pages), per_chunk)]
 
 
+def plan_chunks(plan: pipeline.DocumentPlan, workers: int, per_chunk: int = 0) -> list[list[int]]:
+    """Chunks for a planned document: fine where pages need OCR, coarse where they do not.
+
+    Runs of text-layer pages take milliseconds each, so they travel in large chunks; OCR pages
+    are spread about two chunks per worker so that the workers finish together.
+    """
+    ocr = set(plan.ocr_pages)
+    if not ocr:
+        return split_pages(list(plan.pages), workers, per_chunk or pipeline.INLINE_TEXT_PAGES)
+    text = [n for n in plan.pages if n not in ocr]
+    return split_pages(text, workers, per_chunk or pipeline.INLINE_TEXT_PAGES) + split_pages(
+        sorted(ocr), workers, per_chunk
+    )
+
+
 class JobRunner:
     """Schedules operations from the store onto worker processes."""
 
@@ -196,8 +211,10 @@ class JobRunner:
         path = self.store.input_path(rec.id)
         if not path.exists():
             raise InternalError("The stored input of this operation is missing.")
-        plan = await self._call(pipeline.plan_document, path, options, self.config.limits)
-        chunks = split_pages(list(plan.pages), self.workers, self.settings.pages_per_chunk)
+        first = await self._call(pipeline.plan_or_analyze, path, options, self.config.limits)
+        if not isinstance(first, pipeline.DocumentPlan):
+            return first
+        chunks = plan_chunks(first, self.workers, self.settings.pages_per_chunk)
         parts = await asyncio.gather(
             *(self._call(pipeline.analyze_pages, path, chunk, options) for chunk in chunks)
         )

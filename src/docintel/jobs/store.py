@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from docintel.core.fileio import fsync_dir, sqlite_connection, write_atomic
+from docintel.core.fileio import SharedConnection, fsync_dir, write_atomic
 
 Status = Literal["notStarted", "running", "succeeded", "failed"]
 
@@ -73,11 +73,12 @@ class OperationStore:
         for d in (root, self.inputs, self.results):
             d.mkdir(parents=True, exist_ok=True)
         self.db_path = root / "docintel.db"
+        self._shared = SharedConnection(self.db_path)
         with self._connect() as db:
             db.executescript(_SCHEMA)
 
     def _connect(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        return sqlite_connection(self.db_path)
+        return self._shared()
 
     # -- inputs ---------------------------------------------------------------------------
     def input_path(self, op_id: str) -> Path:

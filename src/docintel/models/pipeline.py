@@ -131,19 +131,44 @@ def ping() -> int:
 
 @dataclass(frozen=True, slots=True)
 class DocumentPlan:
-    """What ``plan_document`` found: the pages to analyse, in order."""
+    """What ``plan_document`` found: the pages to analyse, in order, and which need OCR."""
 
     format: str
     page_count: int
     pages: tuple[int, ...]
+    ocr_pages: tuple[int, ...] = ()
+
+
+# A document whose pages all have a text layer is analysed in one worker call up to this many
+# pages (a few ms each: splitting it would cost more in process round-trips than it saves).
+INLINE_TEXT_PAGES = 64
 
 
 def plan_document(path: Path, options: AnalyzeOptions, limits: Limits) -> DocumentPlan:
-    """Open and validate the input; resolve ``pages`` against the real page count."""
+    """Open and validate the input; resolve ``pages``; note which selected pages need OCR."""
     ranges = parse_pages(options.pages) if options.pages else None
     with open_document(path, limits) as doc:
         pages = select_pages(ranges, doc.page_count)
-        return DocumentPlan(format=str(doc.format), page_count=doc.page_count, pages=tuple(pages))
+        ocr = tuple(n for n in pages if not doc.page(n).has_text_layer())
+        return DocumentPlan(
+            format=str(doc.format), page_count=doc.page_count, pages=tuple(pages), ocr_pages=ocr
+        )
+
+
+def plan_or_analyze(
+    path: Path, options: AnalyzeOptions, limits: Limits
+) -> DocumentPlan | tuple[bytes, int]:
+    """Plan the document; a short one (text layer only, or a single page) is done right away.
+
+    Returns the result JSON and page count when done inline, else the plan for the runner to
+    split across workers.
+    """
+    plan = plan_document(path, options, limits)
+    inline = (not plan.ocr_pages and len(plan.pages) <= INLINE_TEXT_PAGES) or len(plan.pages) == 1
+    if not inline:
+        return plan
+    pages = analyze_pages(path, list(plan.pages), options)
+    return assemble_json(pages, options), len(pages)
 
 
 def analyze_pages(path: Path, page_numbers: list[int], options: AnalyzeOptions) -> list[PageLayout]:
