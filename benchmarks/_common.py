@@ -263,7 +263,7 @@ def init_bench_worker(kind: str, warm: Sequence[tuple[str, str]]) -> None:
     if kind == "docintel":
         from docintel.models import pipeline
 
-        pipeline.init_worker(pipeline.EngineConfig(ocr_engine="rapidocr", ocr_threads=1))
+        pipeline.init_worker(pipeline.EngineConfig(ocr_threads=1))
         for path, model in warm:
             pipeline.analyze_pages(Path(path), [1], docintel_options(model))
         return

@@ -128,7 +128,7 @@ class Settings:
     max_pages: int = 2000
     models_limit: int = 5000
     forwarded_headers: bool = False
-    ocr_engine: str = "rapidocr"
+    ocr_engine: str = "cascade"
     ocr_threads: int = 1
     pages_per_chunk: int = 0  # 0 → split evenly over workers
     url_timeout_seconds: float = 60.0

@@ -73,7 +73,7 @@ class AnalyzeOptions:
 class EngineConfig:
     """How a worker builds its engines (from Settings; picklable)."""
 
-    ocr_engine: str = "rapidocr"
+    ocr_engine: str = "cascade"
     ocr_threads: int = 1
     max_document_bytes: int = 500 * 1024 * 1024
     max_pages: int = 2000

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,6 +39,36 @@ _MODELS = {
     "Rec": "PP-OCRv6_rec_small.onnx",
     "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
 }
+
+
+def rapidocr_model_path(stage: str, options: OcrOptions) -> Path:
+    """The bundled model file for ``stage`` ("Det", "Rec", "Cls"), or its int8 cache copy.
+
+    With ``options.quantize`` the recognition model is quantized once into
+    ``options.model_cache_dir`` (default: ``share/docintel/models`` inside the install); if
+    that fails the fp32 file is used.
+    """
+    try:
+        import rapidocr
+    except ImportError as e:
+        raise EngineUnavailableError(
+            f"The rapidocr OCR engine is not installed: {_INSTALL_HINT}"
+        ) from e
+    path = Path(rapidocr.__file__).parent / "models" / _MODELS[stage]
+    if not path.is_file():
+        raise EngineUnavailableError(
+            f"rapidocr's bundled model {path.name} is missing; reinstall: {_INSTALL_HINT}"
+        )
+    if stage == "Rec" and options.quantize:
+        from docintel.ocr.recognizer import quantized_model
+
+        cache = (
+            Path(options.model_cache_dir)
+            if options.model_cache_dir
+            else Path(sys.prefix) / "share" / "docintel" / "models"
+        )
+        return quantized_model(path, cache) or path
+    return path
 
 
 def estimate_text_height(gray: np.ndarray) -> float | None:
@@ -99,14 +130,12 @@ class RapidOcrEngine:
     def __init__(self, options: OcrOptions | None = None) -> None:
         self.options = options or OcrOptions()
         try:
-            import rapidocr
             from rapidocr import RapidOCR
         except ImportError as e:
             raise EngineUnavailableError(
                 f"The rapidocr OCR engine is not installed: {_INSTALL_HINT}"
             ) from e
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-        model_dir = Path(rapidocr.__file__).parent / "models"
         params: dict[str, Any] = {
             "Global.log_level": "warning",
             "Global.use_cls": self.options.use_angle_classifier,
@@ -119,13 +148,8 @@ class RapidOcrEngine:
             "EngineConfig.onnxruntime.intra_op_num_threads": self.options.threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
-        for stage, filename in _MODELS.items():
-            path = model_dir / filename
-            if not path.is_file():
-                raise EngineUnavailableError(
-                    f"rapidocr's bundled model {filename} is missing; reinstall: {_INSTALL_HINT}"
-                )
-            params[f"{stage}.model_path"] = str(path)
+        for stage in _MODELS:
+            params[f"{stage}.model_path"] = str(rapidocr_model_path(stage, self.options))
         self._ocr = cast(Any, RapidOCR(params=params))
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
         # Load the ONNX sessions now (rapidocr defers it to the first call) so a worker pays
