@@ -24,12 +24,17 @@ import argparse
 import json
 import os
 import resource
+import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+
+from benchmarks.metrics import edit_distance
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 BBox = tuple[float, float, float, float]
@@ -145,19 +150,6 @@ def mrz_pages() -> list[tuple[str, dict[str, Any]]]:
 # ---------------------------------------------------------------- scoring
 
 
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance."""
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def bag_counts(pred: Sequence[str], ref: Sequence[str]) -> tuple[int, int, int]:
     """True positives, predicted and reference counts of a bag-of-words match."""
     p, r = Counter(pred), Counter(ref)
@@ -189,7 +181,7 @@ def receipt_score(lines: list[OcrLine], gt: list[dict[str, Any]]) -> tuple[int, 
             continue
         matched += 1
         truth = " ".join(str(g["text"]).lower().split())
-        errors += levenshtein(" ".join(best[1].lower().split()), truth)
+        errors += edit_distance(" ".join(best[1].lower().split()), truth)
         total += len(truth)
     return errors, total, matched
 
@@ -199,7 +191,7 @@ def mrz_score(lines: list[OcrLine], gt: dict[str, Any]) -> tuple[int, int, int, 
     texts = ["".join(t.split()).upper() for t, _ in lines]
     errors = total = 0
     for m in gt["mrz_lines"]:
-        errors += min((levenshtein(t, m) for t in texts), default=len(m))
+        errors += min((edit_distance(t, m) for t in texts), default=len(m))
         total += len(m)
     joined = " ".join(t for t, _ in lines).lower()
     values = [str(v).lower() for v in gt.get("visual_zone", {}).values() if v]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from benchmarks.metrics import edit_distance
 
 from docintel.core.types import Line
 from docintel.ocr.base import OcrOptions, create_engine
@@ -119,16 +120,6 @@ def test_low_contrast_noisy_page_goes_wholly_to_ppocr() -> None:
     assert texts(lines) == texts(rapid().recognize(image))
 
 
-def levenshtein(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def load_rgb(path: Path) -> np.ndarray:
     from PIL import Image
 
@@ -190,7 +181,7 @@ def test_receipt_line_cer_floor() -> None:
             if best[1] is None or best[0] < 0.5:
                 continue
             truth = " ".join(str(g["text"]).lower().split())
-            errors += levenshtein(" ".join(best[1].text.lower().split()), truth)
+            errors += edit_distance(" ".join(best[1].text.lower().split()), truth)
             total += len(truth)
     assert total > 0
     # rapidocr on the same receipts: ~0.027 (tests/integration/test_ocr_engines.py).

@@ -14,6 +14,7 @@ from typing import Literal
 
 import numpy as np
 import pytest
+from benchmarks.metrics import edit_distance
 
 from docintel.core.geometry import bbox, iou
 from docintel.core.types import Line, Word
@@ -77,16 +78,6 @@ class ImagePage:
         return 72.0
 
 
-def levenshtein(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def normalise(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -102,7 +93,7 @@ def matched_cer(lines: list[Line], gt: list[dict[str, object]]) -> tuple[int, in
             continue
         matched += 1
         truth = normalise(str(g["text"]))
-        errors += levenshtein(normalise(best[1].text), truth)
+        errors += edit_distance(normalise(best[1].text), truth)
         total += len(truth)
     return errors, total, matched
 
