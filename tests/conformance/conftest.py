@@ -46,8 +46,27 @@ class Server:
 
 
 def start_server(shared: Path, log: Path, *extra: str, port: int | None = None) -> Server:
-    """Start ``docintel serve`` and wait until ``/ready`` answers 200."""
-    port = port or free_port()
+    """Start ``docintel serve`` and wait until ``/ready`` answers 200.
+
+    With no fixed port, a free one is picked; if another process takes it before the server
+    binds (a race inherent to picking ports), the start is retried on a new one.
+    """
+    if port is not None:
+        return _start_server(shared, log, extra, port)
+    for attempt in range(3):
+        try:
+            return _start_server(shared, log, extra, free_port())
+        except PortTakenError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+class PortTakenError(RuntimeError):
+    """The chosen port was taken before the server could bind it."""
+
+
+def _start_server(shared: Path, log: Path, extra: tuple[str, ...], port: int) -> Server:
     env = {k: v for k, v in os.environ.items() if not k.lower().startswith(("eula", "mounts"))}
     cmd = [
         sys.executable,
@@ -70,7 +89,10 @@ def start_server(shared: Path, log: Path, *extra: str, port: int | None = None) 
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}: {log.read_text()[-3000:]}")
+            tail = log.read_text()[-3000:]
+            if "address already in use" in tail.lower():
+                raise PortTakenError(tail)
+            raise RuntimeError(f"server exited with {proc.returncode}: {tail}")
         try:
             if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
                 return Server(url, shared, proc, log)
