@@ -10,9 +10,10 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from docintel.core.geometry import bbox_polygon, rotate
+from docintel.core.geometry import rotate
 from docintel.core.types import Line, PageLayout, PageText, SelectionMark, Word
 from docintel.layout.analyze import analyze_layout, analyze_read
+from tests.helpers.layout import line
 
 UPP = 0.01  # page units per pixel: a 850×1100 px raster of an 8.5×11 page
 
@@ -21,16 +22,6 @@ UPP = 0.01  # page units per pixel: a 850×1100 px raster of an 8.5×11 page
 class Raster:
     pixels: npt.NDArray[np.uint8]
     units_per_pixel: float
-
-
-def line(text: str, x0: float, y0: float, h: float = 0.14) -> Line:
-    words = []
-    x = x0
-    for t in text.split():
-        w = 0.09 * len(t)
-        words.append(Word(text=t, polygon=bbox_polygon((x, y0, x + w, y0 + h))))
-        x += w + 0.05
-    return Line(words=words, polygon=bbox_polygon((x0, y0, x - 0.05, y0 + h)))
 
 
 def page(lines: list[Line], angle: float = 0.0) -> PageText:

@@ -7,11 +7,12 @@ import math
 import pytest
 
 from docintel.core.geometry import bbox, bbox_polygon
-from docintel.core.types import ContentItem, Line, PageText, SelectionMark, Word
+from docintel.core.types import ContentItem, PageText, SelectionMark
 from docintel.ingest.vector import VectorGraphics, VectorPath
 from docintel.layout.analyze import analyze_layout
 from docintel.layout.marks import detect_vector_marks, path_mark_candidates, vector_mark_state
 from docintel.layout.tables import axis_rect, find_tables, path_rulings, vector_rulings
+from tests.helpers.layout import line
 
 
 def path(
@@ -41,16 +42,6 @@ def circle(cx: float, cy: float, r: float, **kw: bool | float) -> VectorPath:
 
 def graphics(*paths: VectorPath) -> VectorGraphics:
     return VectorGraphics(paths=paths, image_boxes=(), width=8.5, height=11.0)
-
-
-def line(text: str, x0: float, y0: float, h: float = 0.14) -> Line:
-    words = []
-    x = x0
-    for t in text.split():
-        w = 0.09 * len(t)
-        words.append(Word(text=t, polygon=bbox_polygon((x, y0, x + w, y0 + h))))
-        x += w + 0.05
-    return Line(words=words, polygon=bbox_polygon((x0, y0, x - 0.05, y0 + h)))
 
 
 # ------------------------------------------------------------------------------- rulings

@@ -23,19 +23,16 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from docintel.core.errors import DocIntelError
+from docintel.core.errors import ForbiddenError
 
 LICENSE_FORMAT = "docintel-license/1"
 LICENSE_FILE_NAME = "license.json"
 
 
-class LicenseError(DocIntelError):
+class LicenseError(ForbiddenError):
     """A license is missing, malformed, forged, for another kind, or outside its validity."""
 
-    status = 403
-    code = "Forbidden"
     message = "The container license is not valid."
-    inner_code = "AuthorizationFailed"
 
 
 class LicenseExpiredError(LicenseError):
