@@ -473,3 +473,26 @@ def run_docintel(
     stats.wall = time.perf_counter() - t0
     stats.pages = sum(len(p) for p, _ in out)
     return [p for p, _ in out], [n for _, n in out], stats
+
+
+def start_run(
+    requested: str, note: str = ""
+) -> tuple[dict[str, Any], list[str], str | None] | None:
+    """Print the machine facts; check the eval data and which engines can run.
+
+    Returns the facts, the engines to run and why docintel was dropped (None when it runs or was
+    not asked for), or None when the eval data is missing.
+    """
+    engines = [e.strip() for e in requested.split(",") if e.strip()]
+    facts = machine_facts()
+    print_facts(facts)
+    if note:
+        print(note)
+    if not EVAL.is_dir():
+        print(f"eval data not found at {EVAL}", file=sys.stderr)
+        return None
+    problem = docintel_status() if "docintel" in engines else None
+    if problem:
+        print(f"docintel pipeline not runnable ({problem}); baselines only")
+        engines.remove("docintel")
+    return facts, engines, problem

@@ -33,15 +33,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks._common import (
     EVAL,
     RESULTS,
-    docintel_status,
     layout_lines,
-    machine_facts,
     make_pool,
-    print_facts,
     print_table,
     run_baseline,
     run_docintel,
     scaled_lines,
+    start_run,
     write_json,
 )
 from benchmarks.metrics import (
@@ -304,17 +302,10 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=RESULTS / "accuracy.json")
     ap.add_argument("--engines", default="docintel,tesseract,rapidocr")
     args = ap.parse_args()
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-
-    facts = machine_facts()
-    print_facts(facts)
-    if not EVAL.is_dir():
-        print(f"eval data not found at {EVAL}", file=sys.stderr)
+    started = start_run(args.engines)
+    if started is None:
         return 2
-    problem = docintel_status() if "docintel" in engines else None
-    if problem:
-        print(f"docintel pipeline not runnable ({problem}); baselines only")
-        engines.remove("docintel")
+    facts, engines, problem = started
 
     receipts = receipt_items(10 if args.quick else None)
     inv_pdf = invoice_items(False, 5 if args.quick else None)

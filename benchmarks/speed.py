@@ -31,20 +31,18 @@ from benchmarks._common import (
     EVAL,
     RESULTS,
     RunStats,
-    docintel_status,
     gt_lines_for_pdf_page,
     layout_lines,
     layout_words,
-    machine_facts,
     make_pool,
     pdf_page_count,
     pdf_page_text,
-    print_facts,
     print_table,
     render_pdf_page,
     run_baseline,
     run_docintel,
     scaled_lines,
+    start_run,
     write_json,
 )
 from benchmarks.metrics import Counts, LineScore, bag_counts, score_lines, word_bag
@@ -142,18 +140,12 @@ def main() -> int:
         help="comma-separated subset of docintel,tesseract,rapidocr",
     )
     args = ap.parse_args()
-    engines = {e.strip() for e in args.engines.split(",") if e.strip()}
-
-    facts = machine_facts()
-    print_facts(facts)
-    print(f"workers: {args.workers} processes; quick={args.quick}; eval={EVAL}")
-    if not EVAL.is_dir():
-        print(f"eval data not found at {EVAL}", file=sys.stderr)
+    started = start_run(
+        args.engines, f"workers: {args.workers} processes; quick={args.quick}; eval={EVAL}"
+    )
+    if started is None:
         return 2
-    problem = docintel_status() if "docintel" in engines else None
-    if problem:
-        print(f"docintel pipeline not runnable ({problem}); baselines only")
-        engines.discard("docintel")
+    facts, engines, problem = started
 
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="docintel-bench-") as tmp:
