@@ -22,7 +22,7 @@ from typing import Any
 from docintel.core.types import PageLayout
 from docintel.ingest.limits import Limits
 from docintel.ingest.pages import parse_pages, select_pages
-from docintel.ingest.source import open_document
+from docintel.ingest.source import SourceDocument, open_document
 from docintel.models.registry import Recipe
 
 log = logging.getLogger(__name__)
@@ -146,13 +146,17 @@ INLINE_TEXT_PAGES = 64
 
 def plan_document(path: Path, options: AnalyzeOptions, limits: Limits) -> DocumentPlan:
     """Open and validate the input; resolve ``pages``; note which selected pages need OCR."""
-    ranges = parse_pages(options.pages) if options.pages else None
     with open_document(path, limits) as doc:
-        pages = select_pages(ranges, doc.page_count)
-        ocr = tuple(n for n in pages if not doc.page(n).has_text_layer())
-        return DocumentPlan(
-            format=str(doc.format), page_count=doc.page_count, pages=tuple(pages), ocr_pages=ocr
-        )
+        return _plan(doc, options)
+
+
+def _plan(doc: SourceDocument, options: AnalyzeOptions) -> DocumentPlan:
+    ranges = parse_pages(options.pages) if options.pages else None
+    pages = select_pages(ranges, doc.page_count)
+    ocr = tuple(n for n in pages if not doc.page(n).has_text_layer())
+    return DocumentPlan(
+        format=str(doc.format), page_count=doc.page_count, pages=tuple(pages), ocr_pages=ocr
+    )
 
 
 def plan_or_analyze(
@@ -163,40 +167,47 @@ def plan_or_analyze(
     Returns the result JSON and page count when done inline, else the plan for the runner to
     split across workers.
     """
-    plan = plan_document(path, options, limits)
-    inline = (not plan.ocr_pages and len(plan.pages) <= INLINE_TEXT_PAGES) or len(plan.pages) == 1
-    if not inline:
-        return plan
-    pages = analyze_pages(path, list(plan.pages), options)
+    with open_document(path, limits) as doc:
+        plan = _plan(doc, options)
+        short = not plan.ocr_pages and len(plan.pages) <= INLINE_TEXT_PAGES
+        if not (short or len(plan.pages) == 1):
+            return plan
+        pages = _analyze_open(doc, list(plan.pages), options)
     return assemble_json(pages, options), len(pages)
 
 
 def analyze_pages(path: Path, page_numbers: list[int], options: AnalyzeOptions) -> list[PageLayout]:
     """Ingest, read and lay out a chunk of pages of one document (runs in a worker)."""
+    with open_document(path, context().config.limits) as doc:
+        return _analyze_open(doc, page_numbers, options)
+
+
+def _analyze_open(
+    doc: SourceDocument, page_numbers: list[int], options: AnalyzeOptions
+) -> list[PageLayout]:
     from docintel.layout.analyze import analyze_layout, analyze_read, usable_vectors
     from docintel.ocr.page import read_page
 
     ctx = context()
     out: list[PageLayout] = []
     force_hi_res = "ocrHighResolution" in options.features
-    with open_document(path, ctx.config.limits) as doc:
-        for number in page_numbers:
-            page = doc.page(number)
-            engine = None if page.has_text_layer() else ctx.ocr_engine()
-            text, raster = read_page(page, engine)
-            if options.recipe is Recipe.READ:
-                out.append(analyze_read(text))
+    for number in page_numbers:
+        page = doc.page(number)
+        engine = None if page.has_text_layer() else ctx.ocr_engine()
+        text, raster = read_page(page, engine)
+        if options.recipe is Recipe.READ:
+            out.append(analyze_read(text))
+            continue
+        if raster is None:
+            # Text-layer page: its own vector graphics give rulings and checkboxes exactly
+            # and cheaply; render only when they cannot (e.g. a scan with a text layer).
+            vectors = page.vector_graphics()
+            if vectors is not None and usable_vectors(vectors):
+                out.append(analyze_layout(text, None, vectors))
                 continue
-            if raster is None:
-                # Text-layer page: its own vector graphics give rulings and checkboxes exactly
-                # and cheaply; render only when they cannot (e.g. a scan with a text layer).
-                vectors = page.vector_graphics()
-                if vectors is not None and usable_vectors(vectors):
-                    out.append(analyze_layout(text, None, vectors))
-                    continue
-                dpi = 2 * LAYOUT_RENDER_DPI if force_hi_res else LAYOUT_RENDER_DPI
-                raster = page.render(dpi)
-            out.append(analyze_layout(text, raster))
+            dpi = 2 * LAYOUT_RENDER_DPI if force_hi_res else LAYOUT_RENDER_DPI
+            raster = page.render(dpi)
+        out.append(analyze_layout(text, raster))
     return out
 
 
