@@ -30,6 +30,7 @@ from docintel.layout._frame import enclosing_quad, median_text_height
 GUTTER = 0.45  # min width of a column gap, in text heights (word spaces are ~0.3)
 RUN_GAP = 0.8  # words closer than this (text heights) form one run of a cell
 MAX_ROW_GAP = 1.6  # max vertical gap between rows of one table, in text heights
+HEADER_ROW_GAP = 3.2  # a header row of labels may stand further off the first body row
 TEXT_WORDS = 8  # a run of this many words is running text, not a cell
 MAX_CELL_WORDS = 4.0  # mean words per filled cell above which the block is text
 MIN_COLUMNS = 3
@@ -107,8 +108,14 @@ def text_rows(items: list[ContentItem], free: list[int], h: float) -> list[Row]:
     return rows
 
 
-def row_blocks(rows: list[Row], h: float) -> list[list[Row]]:
-    """Maximal runs of consecutive unblocked rows no more than ``MAX_ROW_GAP`` apart."""
+def row_blocks(
+    rows: list[Row], h: float, items: list[ContentItem] | None = None
+) -> list[list[Row]]:
+    """Maximal runs of consecutive unblocked rows no more than ``MAX_ROW_GAP`` apart.
+
+    A lone row of several word-only runs (a column header, often set off by a rule or shading)
+    may stand up to ``HEADER_ROW_GAP`` above the next row.
+    """
     blocks: list[list[Row]] = []
     cur: list[Row] = []
     for row in rows:
@@ -117,13 +124,31 @@ def row_blocks(rows: list[Row], h: float) -> list[list[Row]]:
                 blocks.append(cur)
             cur = []
             continue
-        if cur and row.top - cur[-1].bottom > MAX_ROW_GAP * h:
+        gap = row.top - cur[-1].bottom if cur else 0.0
+        limit = MAX_ROW_GAP * h
+        if len(cur) == 1 and items is not None and _is_label_row(cur[0], items):
+            limit = HEADER_ROW_GAP * h
+        if cur and gap > limit:
             blocks.append(cur)
             cur = []
         cur.append(row)
     if cur:
         blocks.append(cur)
     return blocks
+
+
+def _is_label_row(row: Row, items: list[ContentItem]) -> bool:
+    """At least three short runs of words without digits (what a column header looks like)."""
+    if len(row.runs) < MIN_COLUMNS:
+        return False
+    for run in row.runs:
+        line = items[run.item]
+        if not isinstance(line, Line) or run.words > 3:
+            return False
+        text = " ".join(w.text for w in line.words[run.start : run.stop])
+        if any(c.isdigit() for c in text) or text.endswith(":"):
+            return False
+    return True
 
 
 def column_gaps(rows: list[Row], h: float) -> list[tuple[float, float]]:
@@ -420,7 +445,7 @@ def find_borderless_tables(
     h = median_text_height(items) if items else 1.0
     free = [i for i in range(len(items)) if i not in taken]
     rows = text_rows(items, free, h)
-    grids = [g for b in row_blocks(rows, h) if (g := block_grid(b, items, h, rules)) is not None]
+    grids = [g for b in row_blocks(rows, h, items) if (g := block_grid(b, items, h, rules)) is not None]
     if not grids:
         return list(items), []
     built = [grid_to_table(g, rules, h) for g in grids]
