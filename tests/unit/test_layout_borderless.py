@@ -209,3 +209,36 @@ def test_no_table_in_rows_of_checkboxes() -> None:
 def test_taken_items_are_ignored() -> None:
     items = table_page()
     assert find_borderless_tables(items, set(range(len(items))), [])[1] == []
+
+
+def test_header_row_set_off_from_the_body_stays_in_the_table() -> None:
+    """An item table's header of labels 2.5 text heights above the first row is its header;
+    the same gap above a row with numbers still separates two blocks."""
+    items: list[ContentItem] = [
+        line(50, 100, "Description"),
+        line(250, 100, "Qty"),
+        line(320, 100, "Unit Price"),
+        line(450, 100, "Amount"),
+    ]
+    body = [
+        ("Desk lamp", "2", "40.00", "80.00"),
+        ("Cable set", "5", "3.00", "15.00"),
+        ("Monitor arm", "1", "99.00", "99.00"),
+        ("Chair mat", "3", "20.00", "60.00"),
+    ]
+    for k, (name, qty, price, amount) in enumerate(body):
+        y = 135 + 16 * k  # 25 units (2.5 text heights) below the header's bottom
+        items += [line(50, y, name), right(270, y, qty), right(380, y, price)]
+        items += [right(500, y, amount)]
+    _, tables = find_borderless_tables(items, set(), [])
+    assert len(tables) == 1
+    table, _ = tables[0]
+    assert table.row_count == 5 and table.column_count == 4
+    header = [c for c in table.cells if c.row == 0]
+    assert all(c.kind == "columnHeader" for c in header)
+    assert all(c.kind == "content" for c in table.cells if c.row > 0)
+    rows = text_rows(items, list(range(len(items))), H)
+    numbers = [line(50, 100, "2020"), line(250, 100, "12"), line(320, 100, "7")]
+    number_rows = text_rows(numbers + items[4:], list(range(len(items) - 1)), H)
+    assert len(row_blocks(rows, H, items)) == 1
+    assert len(row_blocks(number_rows, H, numbers + items[4:])) == 2
