@@ -1,0 +1,1 @@
+"""Synthetic benchmark data generators with exact ground truth (dev/benchmark use only)."""
