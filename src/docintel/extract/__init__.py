@@ -1,1 +1,1 @@
-"""docintel.extract package."""
+"""Field extraction: key-value pairs, prebuilt fields, normalizers."""
