@@ -164,3 +164,122 @@ def unicode_pdf(text: str, font_file: str = "DejaVuMathTeXGyre.ttf") -> bytes:
     out = io.BytesIO()
     pdfium.PdfDocument(fixed).save(out)
     return out.getvalue()
+
+
+# (text, x inches, y inches from the top[, font size pt[, bold]])
+Placed = (
+    tuple[str, float, float]
+    | tuple[str, float, float, float]
+    | tuple[str, float, float, float, bool]
+)
+
+
+def placed_pdf(
+    pages: list[list[Placed]],
+    size: tuple[float, float] = (8.5, 11.0),
+    rules: list[tuple[int, float, float, float, float]] | None = None,
+) -> bytes:
+    """A text-layer PDF with every string placed at (x, y) inches from the top-left.
+
+    ``rules`` are lines ``(page index, x0, y0, x1, y1)`` in inches (table rulings, boxes).
+    """
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    w, h = size[0] * 72, size[1] * 72
+    c = canvas.Canvas(buf, pagesize=(w, h))
+    for index, items in enumerate(pages):
+        for item in items:
+            text, x, y = item[0], item[1], item[2]
+            pt = float(item[3]) if len(item) > 3 else 10.0  # type: ignore[misc]
+            bold = bool(item[4]) if len(item) > 4 else False  # type: ignore[misc]
+            c.setFont("Helvetica-Bold" if bold else "Helvetica", pt)
+            c.drawString(x * 72, h - y * 72 - pt, text)
+        for r in rules or []:
+            if r[0] == index:
+                c.line(r[1] * 72, h - r[2] * 72, r[3] * 72, h - r[4] * 72)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def render_pdf_page(pdf: bytes, dpi: float = 200, fmt: str = "PNG", angle: float = 0.0) -> bytes:
+    """The first page of a PDF rendered to an image (a "scan"), optionally rotated a little."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        img = doc[0].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        doc.close()
+    if angle:
+        img = img.rotate(angle, expand=True, fillcolor=(255, 255, 255))
+    buf = io.BytesIO()
+    img.save(buf, fmt)
+    return buf.getvalue()
+
+
+INVOICE_US: list[Placed] = [
+    ("Northwind Lighting Inc.", 0.8, 0.7, 18, True),
+    ("4410 Harbor Blvd", 0.8, 1.05),
+    ("Portland, OR 97204", 0.8, 1.25),
+    ("INVOICE", 5.6, 0.7, 20, True),
+    ("Invoice No: NWL-20931", 5.6, 1.1),
+    ("Invoice Date: March 14, 2024", 5.6, 1.3),
+    ("Due Date: April 13, 2024", 5.6, 1.5),
+    ("Bill To:", 0.8, 2.0, 10, True),
+    ("Cascade Dental Group", 0.8, 2.2),
+    ("88 Pine Street", 0.8, 2.4),
+    ("Seattle, WA 98101", 0.8, 2.6),
+    ("Description", 0.8, 3.3, 10, True),
+    ("Qty", 4.6, 3.3, 10, True),
+    ("Unit Price", 5.4, 3.3, 10, True),
+    ("Amount", 6.8, 3.3, 10, True),
+    ("LED panel 60x60", 0.8, 3.7),
+    ("4", 4.6, 3.7),
+    ("$120.00", 5.4, 3.7),
+    ("$480.00", 6.8, 3.7),
+    ("Installation labour", 0.8, 4.0),
+    ("3", 4.6, 4.0),
+    ("$85.00", 5.4, 4.0),
+    ("$255.00", 6.8, 4.0),
+    ("Dimmer switch", 0.8, 4.3),
+    ("2", 4.6, 4.3),
+    ("$32.50", 5.4, 4.3),
+    ("$65.00", 6.8, 4.3),
+    ("Subtotal", 5.4, 5.0),
+    ("$800.00", 6.8, 5.0),
+    ("Sales Tax", 5.4, 5.25),
+    ("$64.00", 6.8, 5.25),
+    ("Total", 5.4, 5.5, 10, True),
+    ("$864.00", 6.8, 5.5, 10, True),
+]
+
+RECEIPT_LINES: list[Placed] = [
+    ("BLUE HERON CAFE", 0.35, 0.3, 12, True),
+    ("21 Quay Street", 0.5, 0.55),
+    ("Galway H91 X2Y4", 0.5, 0.75),
+    ("Tel: +353 91 562 340", 0.5, 0.95),
+    ("Date: 02/09/2024  Time: 13:42", 0.2, 1.3),
+    ("2 Flat White", 0.2, 1.7),
+    ("7.00", 2.3, 1.7),
+    ("1 Scone", 0.2, 1.95),
+    ("3.20", 2.3, 1.95),
+    ("1 Soup of the day", 0.2, 2.2),
+    ("6.50", 2.3, 2.2),
+    ("Subtotal", 0.2, 2.6),
+    ("16.70", 2.3, 2.6),
+    ("TOTAL EUR", 0.2, 2.9, 11, True),
+    ("16.70", 2.3, 2.9, 11, True),
+    ("Thank you!", 0.8, 3.4),
+]
+
+FORM_LINES: list[Placed] = [
+    ("Equipment Loan Request", 0.8, 0.7, 16, True),
+    ("Name: Priya Raman", 0.8, 1.4),
+    ("Department: Radiology", 0.8, 1.7),
+    ("Employee ID: 55-2318", 4.5, 1.7),
+    ("Start date: 05/06/2024", 0.8, 2.0),
+    ("Return date:", 4.5, 2.0),
+    ("Phone: +1 206 555 0147", 0.8, 2.3),
+]

@@ -139,8 +139,36 @@ def test_models_and_info(client: TestClient) -> None:
     """Prebuilt model list/get/delete and /info under both versions."""
     r = client.get(f"/formrecognizer/documentModels?api-version={V30}")
     ids = [m["modelId"] for m in r.json()["value"]]
-    assert ids == ["prebuilt-read", "prebuilt-layout"]
+    assert ids == [
+        "prebuilt-read",
+        "prebuilt-layout",
+        "prebuilt-document",
+        "prebuilt-invoice",
+        "prebuilt-receipt",
+    ]
     assert "nextLink" not in r.json()
+    for version in (V30, V31):
+        inv = client.get(f"/formrecognizer/documentModels/prebuilt-invoice?api-version={version}")
+        schema = inv.json()["docTypes"]["invoice"]["fieldSchema"]
+        assert schema["InvoiceTotal"]["type"] == "currency"
+        assert schema["Items"]["items"]["properties"]["UnitPrice"]["type"] == "currency"
+        # 3.1-only fields and the 3.0 ServiceAddress type (API_CONTRACT.md §7.1).
+        assert ("TotalDiscount" in schema) == (version == V31)
+        assert schema["ServiceAddress"]["type"] == ("string" if version == V30 else "address")
+        rec = client.get(f"/formrecognizer/documentModels/prebuilt-receipt?api-version={version}")
+        types = rec.json()["docTypes"]
+        assert set(types) == {
+            "receipt",
+            "receipt.retailMeal",
+            "receipt.creditCard",
+            "receipt.gas",
+            "receipt.parking",
+            "receipt.hotel",
+        }
+        assert types["receipt"]["fieldSchema"]["Total"]["type"] == "number"
+        assert types["receipt.hotel"]["fieldSchema"]["ArrivalDate"]["type"] == "date"
+    doc = client.get(f"/formrecognizer/documentModels/prebuilt-document?api-version={V31}")
+    assert "docTypes" not in doc.json()
     m = client.get(f"/formrecognizer/documentModels/prebuilt-read?api-version={V31}").json()
     assert m["description"] == "Extract text from documents." and m["tags"] == {}
     d = client.delete(f"/formrecognizer/documentModels/prebuilt-read?api-version={V31}")

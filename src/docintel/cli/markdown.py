@@ -73,4 +73,63 @@ def to_markdown(result: dict[str, Any]) -> str:
         if i not in emitted:
             blocks.append((start, table_to_markdown(t)))
     blocks.sort(key=lambda b: b[0])
-    return "\n\n".join(b for _, b in blocks) + "\n"
+    out = [b for _, b in blocks]
+    out += _key_values_markdown(result.get("keyValuePairs") or [])
+    for doc in result.get("documents") or []:
+        out += _document_markdown(doc)
+    return "\n\n".join(out) + "\n"
+
+
+def field_value_text(field: dict[str, Any]) -> str:
+    """A field's normalised value as text (falls back to its content)."""
+    t = field.get("type")
+    if t == "currency" and "valueCurrency" in field:
+        v = field["valueCurrency"]
+        code = v.get("currencyCode") or v.get("currencySymbol") or ""
+        return f"{v['amount']} {code}".strip()
+    if t == "address" and "valueAddress" in field:
+        return ", ".join(f"{k}={v}" for k, v in field["valueAddress"].items())
+    if t == "array":
+        return f"{len(field.get('valueArray') or [])} items"
+    key = "value" + (t[0].upper() + t[1:] if t else "")
+    if key in field:
+        return str(field[key])
+    return str(field.get("content", ""))
+
+
+def _key_values_markdown(pairs: list[dict[str, Any]]) -> list[str]:
+    if not pairs:
+        return []
+    rows = ["## Key-value pairs", "", "| key | value | confidence |", "|---|---|---|"]
+    for kv in pairs:
+        value = (kv.get("value") or {}).get("content", "")
+        rows.append(
+            f"| {_cell_text(kv['key']['content'])} | {_cell_text(value)} | {kv['confidence']} |"
+        )
+    return ["\n".join(rows)]
+
+
+def _document_markdown(doc: dict[str, Any]) -> list[str]:
+    rows = [f"## Document: {doc['docType']}", "", "| field | value | content | confidence |"]
+    rows.append("|---|---|---|---|")
+    items: list[str] = []
+    for name, field in (doc.get("fields") or {}).items():
+        rows.append(
+            f"| {name} | {_cell_text(field_value_text(field))} "
+            f"| {_cell_text(str(field.get('content', '')))} | {field.get('confidence', '')} |"
+        )
+        if field.get("type") == "array":
+            items += _array_markdown(name, field.get("valueArray") or [])
+    return ["\n".join(rows), *items]
+
+
+def _array_markdown(name: str, values: list[dict[str, Any]]) -> list[str]:
+    objects = [v.get("valueObject") or {} for v in values if v.get("type") == "object"]
+    if not objects:
+        return []
+    columns = list(dict.fromkeys(k for o in objects for k in o))
+    rows = [f"### {name}", "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for o in objects:
+        cells = [_cell_text(field_value_text(o[c])) if c in o else "" for c in columns]
+        rows.append("| " + " | ".join(cells) + " |")
+    return ["\n".join(rows)]

@@ -213,35 +213,55 @@ def _analyze_open(
 
 def includes_for(options: AnalyzeOptions) -> set[str]:
     """Which optional outputs the model emits for this request (API_CONTRACT.md §6)."""
+    from docintel.models.registry import PREBUILT
+
     features = set(options.features)
-    include: set[str] = {"paragraphs", "styles"}
-    if options.recipe is Recipe.LAYOUT:
-        include |= {"roles", "tables", "selectionMarks"}
+    info = PREBUILT.get(options.model_id)
+    if info is not None:
+        include = set(info.emits)
+    else:
+        include = {"paragraphs", "styles"}
+        if options.recipe is Recipe.LAYOUT:
+            include |= {"roles", "tables", "selectionMarks"}
     # 3.0 read emits languages always; 3.1 only with features=languages.
     if "languages" in features or (
-        options.recipe is Recipe.READ and options.api_version == "2022-08-31"
+        options.model_id == "prebuilt-read" and options.api_version == "2022-08-31"
     ):
         include.add("languages")
     if "styleFont" in features:
         include.add("styleFont")
+    if "keyValuePairs" in features and options.model_id != "prebuilt-read":
+        include.add("keyValuePairs")
     return include
 
 
 def assemble_json(pages: list[PageLayout], options: AnalyzeOptions) -> bytes:
-    """Build the ``analyzeResult`` JSON (bytes) from the pages' layouts, in page order."""
+    """Build the ``analyzeResult`` JSON (bytes) from the pages' layouts, in page order.
+
+    Models with fields (and key-value pairs) run their extractor on the assembled content here,
+    in the worker, so every field's spans point into exactly this ``content``.
+    """
     from docintel.layout.roles import assign_cross_page_roles
-    from docintel.models.assemble import assemble_result
+    from docintel.models.assemble import assemble
+    from docintel.models.registry import PREBUILT
     from docintel.schema import dump_json
 
     pages = sorted(pages, key=lambda p: p.page_number)
-    if options.recipe is Recipe.LAYOUT:
+    include = includes_for(options)
+    if "roles" in include:
         # Pages were analysed apart: running headers and footers show only across them.
         assign_cross_page_roles(pages)
-    result = assemble_result(
+    assembly = assemble(
         pages,
         model_id=options.model_id,
         api_version=options.api_version,
         string_index_type=options.string_index_type,
-        include=includes_for(options),
+        include=include,
     )
-    return dump_json(result)
+    info = PREBUILT.get(options.model_id)
+    extractor = info.extractor if info is not None else None
+    if extractor is not None or "keyValuePairs" in include:
+        from docintel.extract.run import run_extractors
+
+        run_extractors(assembly, pages, options, extractor, "keyValuePairs" in include)
+    return dump_json(assembly.result)

@@ -30,11 +30,18 @@ class ModelInfo:
     created_30: str
     created_31: str
     meter: str
+    # What the result carries beyond pages/words/lines (API_CONTRACT.md §6): any of
+    # paragraphs, roles, tables, selectionMarks, styles, keyValuePairs.
+    emits: frozenset[str] = frozenset({"paragraphs", "styles"})
+    # The field extractor (``docintel.extract.registry``) that fills ``documents``, if any.
+    extractor: str | None = None
 
     def created(self, api_version: str) -> str:
         """``createdDateTime`` reported under the given api-version."""
         return self.created_30 if api_version == "2022-08-31" else self.created_31
 
+
+_LAYOUT = frozenset({"paragraphs", "styles", "roles", "tables", "selectionMarks"})
 
 PREBUILT: dict[str, ModelInfo] = {
     m.model_id: m
@@ -71,6 +78,39 @@ PREBUILT: dict[str, ModelInfo] = {
             "2022-08-31T00:00:00Z",
             "2023-02-28T00:00:00Z",
             "FormRecognizer.Layout.Pages",
+            _LAYOUT,
+        ),
+        ModelInfo(
+            "prebuilt-document",
+            "Extract text, layout, entities, and general key-value pairs from documents.",
+            Recipe.LAYOUT,
+            frozenset({ContainerKind.DOCUMENT, ContainerKind.ALL}),
+            "2022-08-31T00:00:00Z",
+            "2023-02-28T00:00:00Z",
+            "FormRecognizer.Document.Pages",
+            _LAYOUT | {"keyValuePairs"},
+        ),
+        ModelInfo(
+            "prebuilt-invoice",
+            "Extract key information from invoices.",
+            Recipe.LAYOUT,
+            frozenset({ContainerKind.INVOICE, ContainerKind.ALL}),
+            "2022-08-31T00:00:00Z",
+            "2023-07-31T00:00:00Z",
+            "FormRecognizer.Invoice.Pages",
+            frozenset({"paragraphs", "styles", "tables", "selectionMarks"}),
+            "invoice",
+        ),
+        ModelInfo(
+            "prebuilt-receipt",
+            "Extract key information from receipts.",
+            Recipe.READ,
+            frozenset({ContainerKind.RECEIPT, ContainerKind.ALL}),
+            "2022-08-31T00:00:00Z",
+            "2023-07-31T00:00:00Z",
+            "FormRecognizer.Receipt.Pages",
+            frozenset({"paragraphs", "styles"}),
+            "receipt",
         ),
     )
 }

@@ -27,7 +27,7 @@ router = APIRouter(prefix="/formrecognizer")
 INDEX_TYPES = ("textElements", "unicodeCodePoint", "utf16CodeUnit")
 FEATURES = ("ocrHighResolution", "languages", "barcodes", "formulas", "keyValuePairs", "styleFont")
 # Features docintel does not compute yet: refused rather than silently ignored.
-UNSUPPORTED_FEATURES = ("barcodes", "formulas", "keyValuePairs")
+UNSUPPORTED_FEATURES = ("barcodes", "formulas")
 _LOCALE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 # Validating a document must not hold a request for long: past this, the worker decides.
 VALIDATE_TIMEOUT_S = 20.0

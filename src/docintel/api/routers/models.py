@@ -11,6 +11,7 @@ from docintel.api.errors import json_response
 from docintel.api.state import ApiVersion, State
 from docintel.core.errors import ModelNotFoundError, ModelReadOnlyError, OperationNotFoundError
 from docintel.models.registry import PREBUILT, ModelInfo, check_model_id, visible_models
+from docintel.models.schemas import doc_types
 
 router = APIRouter(prefix="/formrecognizer")
 
@@ -40,7 +41,11 @@ async def get_model_details(model_id: str, version: ApiVersion, state: State) ->
     m = PREBUILT.get(model_id)
     if m is None or state.settings.container_kind not in m.kinds:
         raise ModelNotFoundError()
-    return json_response(model_summary(m, version))
+    body = model_summary(m, version)
+    types = doc_types(m.model_id, version)
+    if types is not None:
+        body["docTypes"] = types
+    return json_response(body)
 
 
 @router.delete("/documentModels/{model_id}", status_code=204)

@@ -1,0 +1,104 @@
+"""Field accuracy of prebuilt-document, prebuilt-receipt and prebuilt-invoice, with calibration.
+
+Runs the per-model evaluations (``benchmarks/kv_eval.py``, ``receipt_eval.py``,
+``invoice_eval.py``; each documents its own metric) on ``../shared/eval`` and, for invoices, also on
+the harder synthetic invoices of ``benchmarks/synth/invoices.py`` (generated into a temporary
+folder), then pools every field's (confidence, correct) pair into one calibration table: within a
+confidence bin, the share of fields that were right. The issue's bar is that fields with
+confidence ≥ 0.8 are right at least 80 % of the time.
+
+OCR layouts come from ``benchmarks/_layouts.py``'s cache (filled on first use).
+
+    .venv/bin/python -m benchmarks.fields [--out FILE] [--only kv,receipt,invoice,synth]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import itertools
+
+from benchmarks._common import RESULTS, print_table, write_json
+
+BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0001)
+
+
+def calibration(pairs: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Per confidence bin: how many fields, and the share that were right."""
+    rows: list[dict[str, Any]] = []
+    for lo, hi in itertools.pairwise(BINS):
+        sel = [bool(p[2]) for p in pairs if lo <= float(p[1]) < hi]
+        rows.append(
+            {
+                "bin": f"{lo:.1f}-{min(hi, 1.0):.1f}",
+                "fields": len(sel),
+                "accuracy": round(sum(sel) / len(sel), 3) if sel else None,
+            }
+        )
+    high = [bool(p[2]) for p in pairs if float(p[1]) >= 0.8]
+    rows.append(
+        {
+            "bin": ">=0.8",
+            "fields": len(high),
+            "accuracy": round(sum(high) / len(high), 3) if high else None,
+        }
+    )
+    return rows
+
+
+def _run(module: str, files: list[Path] | None = None) -> dict[str, Any]:
+    mod = importlib.import_module(f"benchmarks.{module}")
+    t0 = time.perf_counter()
+    out: dict[str, Any] = mod.evaluate(files) if files is not None else mod.evaluate()
+    out["seconds"] = round(time.perf_counter() - t0, 1)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the evaluations, print their tables and the calibration table, write JSON."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=RESULTS / "fields.json")
+    ap.add_argument("--only", default="kv,receipt,invoice,synth")
+    args = ap.parse_args(argv)
+    wanted = set(args.only.split(","))
+    results: dict[str, Any] = {}
+    if "kv" in wanted:
+        results["forms"] = _run("kv_eval")
+    if "receipt" in wanted:
+        results["receipts"] = _run("receipt_eval")
+    if "invoice" in wanted:
+        results["invoices"] = _run("invoice_eval")
+    if "synth" in wanted:
+        from benchmarks.synth.invoices import generate
+
+        with tempfile.TemporaryDirectory() as tmp:
+            generate(Path(tmp), n=14, seed=1234)
+            results["invoices_synth"] = _run("invoice_eval", [Path(tmp)])
+    pairs = [p for r in results.values() for p in r.get("confidence_pairs", [])]
+    table = calibration(pairs)
+    for name, r in results.items():
+        summary = {k: v for k, v in r.items() if not isinstance(v, list | dict)}
+        print(f"\n{name}: " + ", ".join(f"{k}={v}" for k, v in summary.items()))
+    print_table(
+        "calibration (all fields of all sets)",
+        ["bin", "fields", "accuracy"],
+        [[r["bin"], r["fields"], r["accuracy"]] for r in table],
+    )
+    per_set = {name: calibration(r.get("confidence_pairs", [])) for name, r in results.items()}
+    for r in results.values():
+        r.pop("confidence_pairs", None)
+    write_json(args.out, {"results": results, "calibration": table, "calibration_per_set": per_set})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
