@@ -62,7 +62,9 @@ def layouts(path: Path, recipe: Recipe, engine: str = "cascade") -> list[PageLay
     return pages
 
 
-def analyze(path: Path, model_id: str, api_version: str = "2023-07-31", **kw: Any) -> dict[str, Any]:
+def analyze(
+    path: Path, model_id: str, api_version: str = "2023-07-31", **kw: Any
+) -> dict[str, Any]:
     """The ``analyzeResult`` JSON of ``model_id`` on ``path`` (layouts from the cache)."""
     import copy
 

@@ -445,7 +445,8 @@ def find_borderless_tables(
     h = median_text_height(items) if items else 1.0
     free = [i for i in range(len(items)) if i not in taken]
     rows = text_rows(items, free, h)
-    grids = [g for b in row_blocks(rows, h, items) if (g := block_grid(b, items, h, rules)) is not None]
+    blocks = row_blocks(rows, h, items)
+    grids = [g for b in blocks if (g := block_grid(b, items, h, rules)) is not None]
     if not grids:
         return list(items), []
     built = [grid_to_table(g, rules, h) for g in grids]

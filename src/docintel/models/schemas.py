@@ -23,14 +23,16 @@ INVOICE_ITEM: dict[str, Spec] = {
     "ProductCode": ("string", "Product code, product number, or SKU", "A123"),
     "Tax": (
         "currency",
-        "Tax associated with each line item. Possible values include tax amount, tax %, and tax Y/N",
+        "Tax associated with each line item. Possible values include tax amount, tax %, "
+        "and tax Y/N",
         "$6.00",
     ),
     "TaxRate": ("string", "Tax rate associated with each line item", "18 %"),
     "Unit": ("string", "The unit of the line item, e.g, kg, lb etc.", "hours"),
     "UnitPrice": (
         "currency",
-        "The net or gross price (depending on the gross invoice setting of the invoice) of one unit of this item",
+        "The net or gross price (depending on the gross invoice setting of the invoice) "
+        "of one unit of this item",
         "$30.00",
     ),
 }
