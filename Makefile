@@ -60,6 +60,7 @@ bench: install-dev
 
 accuracy: install-dev
 	$(BIN)/python benchmarks/accuracy.py
+	$(BIN)/python -m benchmarks.fields
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist

@@ -113,6 +113,9 @@ def init_worker(config: EngineConfig, warm: bool = True) -> None:
     _CONTEXT = WorkerContext(config)
     if warm:
         _CONTEXT.ocr_engine()
+        from docintel.extract.run import warm_extractors
+
+        warm_extractors()
 
 
 def context() -> WorkerContext:
