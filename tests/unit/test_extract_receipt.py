@@ -258,7 +258,7 @@ def test_amount_paid_when_no_total_label_is_readable() -> None:
 
 
 def test_country_name_inside_the_first_address_line_does_not_end_the_address() -> None:
-    """"Mall" misread as "Mali" (a country) before the postcode: the address goes on."""
+    """A "Mall" misread as "Mali" (a country) before the postcode: the address goes on."""
     lines = [
         ("HARBOUR NOODLE HOUSE SDN BHD", 0.3, 0.4),
         ("Lot 3-10, Riverside Mali", 0.5, 0.6),
