@@ -78,9 +78,11 @@ def test_italian_restaurant_pdf() -> None:
     assert f["TransactionTime"]["valueTime"] == "21:14:00"
     assert f["Total"]["valueNumber"] == 18.5
     assert f["Total"]["confidence"] >= 0.8
-    # no country printed: the number is reported as text, not guessed into another country
+    # no country printed: Italian words (tavolo, coperti, totale, contanti, resto) give ITA,
+    # and the national number is read in Italy
     assert f["MerchantPhoneNumber"]["content"] == "051 234 5678"
-    assert "valuePhoneNumber" not in f["MerchantPhoneNumber"]
+    assert f["MerchantPhoneNumber"]["valuePhoneNumber"] == "+390512345678"
+    assert f["CountryRegion"]["valueCountryRegion"] == "ITA"
     assert len(f["Items"]["valueArray"]) == 3
     with_locale = analyze_bytes(_pdf(ITALIAN), "prebuilt-receipt", locale="it-IT")
     phone = with_locale["documents"][0]["fields"]["MerchantPhoneNumber"]
@@ -153,3 +155,45 @@ def test_card_slip_and_portuguese_pdf() -> None:
     item = f["Items"]["valueArray"][0]["valueObject"]
     assert item["Quantity"]["valueNumber"] == 2
     assert item["Price"]["valueNumber"] == 0.8
+
+
+def test_french_tax_row_and_spanish_card_slip_with_tip_pdf() -> None:
+    fr: Receipt = [
+        ("EPICERIE DU MARCHE", None),
+        ("8, rue des Tanneurs", None),
+        ("67000 Ribeauville", None),
+        ("01 45 22 81 30", None),
+        ("SIRET 41234567800019", None),
+        ("12/02/2025 17:40", None),
+        ("Fromage de chevre", "6,30"),
+        ("Baguette", "1,10"),
+        ("TOTAL TTC", "7,40 €"),
+        ("TVA 5,5%  7,01", "0,39"),
+        ("Especes", "10,00"),
+        ("Rendu", "2,60"),
+    ]
+    (doc,) = analyze_bytes(_pdf(fr), "prebuilt-receipt")["documents"]
+    f = _fields(doc)
+    assert f["Total"]["valueNumber"] == 7.4
+    assert f["TotalTax"]["valueNumber"] == 0.39
+    assert f["CountryRegion"]["valueCountryRegion"] == "FRA"
+    assert f["MerchantPhoneNumber"]["valuePhoneNumber"] == "+33145228130"
+    es: Receipt = [
+        ("CERVECERIA LA PLAZA", None),
+        ("Calle Real 21", None),
+        ("29601 Marbella", None),
+        ("Fecha: 05-06-2025 22:10", None),
+        ("TARJETA VISA ************3377", None),
+        ("IMPORTE", "30,00"),
+        ("Propina", "3,00"),
+        ("Total a pagar", "33,00 €"),
+        ("OPERACION APROBADA", None),
+    ]
+    (doc,) = analyze_bytes(_pdf(es), "prebuilt-receipt")["documents"]
+    f = _fields(doc)
+    assert doc["docType"] == "receipt.creditCard"
+    assert f["Total"]["valueNumber"] == 33.0
+    assert f["Subtotal"]["valueNumber"] == 30.0
+    assert f["Tip"]["valueNumber"] == 3.0
+    assert f["Subtotal"]["confidence"] >= 0.8
+    assert f["CountryRegion"]["valueCountryRegion"] == "ESP"

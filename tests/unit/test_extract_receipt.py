@@ -273,3 +273,150 @@ def test_country_name_inside_the_first_address_line_does_not_end_the_address() -
         "Lot 3-10, Riverside Mali Jalan Sungai Besi, Taman Riverside 57100 Kuala Lumpur"
     )
     assert address.value is not None and address.value.postal_code == "57100"
+
+
+# --- multilingual rules (invented receipts) ------------------------------------------------------
+
+
+def test_country_from_vat_id_and_phone_read_in_that_country() -> None:
+    lines = [
+        ("Backstube Lindenhof", 0.3, 0.3),
+        ("Lindenweg 12", 0.3, 0.5),
+        ("80331 Ahrensburg", 0.3, 0.7),
+        ("Tel. 089 4412873", 0.3, 0.9),
+        ("USt-IdNr. DE287445120", 0.3, 1.1),
+        ("Datum: 14.03.2025", 0.3, 1.4),
+        *_rows(("Brezel", "1,20"), ("Kaffee", "2,80"), ("SUMME", "4,00 €")),
+    ]
+    f = _doc(lines).fields
+    assert f["CountryRegion"].value == "DEU"
+    assert f["CountryRegion"].confidence >= 0.8
+    assert f["MerchantPhoneNumber"].value == "+49894412873"
+
+
+def test_country_from_postcode_and_language_without_names() -> None:
+    lines = [
+        ("Broodjeszaak De Molen", 0.3, 0.3),
+        ("Molenstraat 5", 0.3, 0.5),
+        ("4811 XB Zandhoven", 0.3, 0.7),
+        ("Datum: 02-05-2025 Tijd: 12:10", 0.3, 1.0),
+        *_rows(("Broodje kaas", "3,50"), ("Totaal", "3,50 €"), ("Contant", "5,00")),
+        ("Bedankt en tot ziens", 0.3, 3.4),
+    ]
+    f = _doc(lines).fields
+    assert f["CountryRegion"].value == "NLD"
+
+
+def test_tax_row_with_rate_base_and_tax_picks_the_tax_by_arithmetic() -> None:
+    lines = [
+        ("Drogheria Bellini", 0.3, 0.3),
+        ("Via Roma 8", 0.3, 0.5),
+        ("P.IVA 01234567890", 0.3, 0.7),
+        ("03/04/2025 10:12", 0.3, 1.0),
+        *_rows(("Sapone", "4,10"), ("Shampoo", "8,10"), ("TOTALE", "12,20 €")),
+        ("IVA 22% 10,00", 0.3, 3.1),
+        ("2,20", 2.6, 3.1),
+    ]
+    f = _doc(lines).fields
+    assert f["TotalTax"].value == 2.20
+    assert f["TotalTax"].confidence >= 0.8
+    assert f["CountryRegion"].value == "ITA"
+
+
+def test_brazilian_tributos_and_italian_subtotale_are_recognised() -> None:
+    lines = [
+        ("Padaria Sol Nascente", 0.3, 0.3),
+        ("Rua das Flores, 10", 0.3, 0.5),
+        ("CNPJ 11.222.333/0001-44", 0.3, 0.7),
+        ("10/02/2025 08:30", 0.3, 1.0),
+        *_rows(
+            ("Pao frances", "6,00"), ("Cafe", "4,00"), ("SUBTOTALE", "10,00"), ("TOTAL", "R$ 10,00")
+        ),
+        ("Tributos 15% 8,70", 0.3, 3.4),
+        ("1,30", 2.6, 3.4),
+    ]
+    f = _doc(lines).fields
+    assert f["Subtotal"].value == 10.00
+    assert f["TotalTax"].value == 1.30
+    assert f["CountryRegion"].value == "BRA"
+
+
+def test_card_slip_amount_plus_tip_is_the_subtotal() -> None:
+    lines = [
+        ("Harbour Grill", 0.3, 0.3),
+        ("4 Quay Street", 0.3, 0.5),
+        ("10/05/2025 21:04", 0.3, 0.9),
+        ("VISA ************4821", 0.3, 1.2),
+        *_rows(("AMOUNT", "40.00"), ("TIP", "6.00"), ("TOTAL", "46.00")),
+        ("AUTHORISED", 0.3, 3.2),
+        ("AUTH 551203", 0.3, 3.4),
+    ]
+    doc = _doc(lines)
+    f = doc.fields
+    assert f["Total"].value == 46.00
+    assert f["Subtotal"].value == 40.00
+    assert f["Tip"].value == 6.00
+    assert doc.doc_type == "receipt.creditCard"
+
+
+def test_multilingual_doc_type_cues() -> None:
+    assert classify_receipt(["Parkeergarage Centrum", "Inrit: 10:02", "Uitrit: 12:30"])[0] == (
+        "receipt.parking"
+    )
+    assert classify_receipt(["Ingresso 08:10", "Uscita 09:15", "Sosta 1h 05min"])[0] == (
+        "receipt.parking"
+    )
+    assert classify_receipt(["Bomba 3", "Gasolina 95", "20,00 L x 1,700 €/L"])[0] == "receipt.gas"
+    assert classify_receipt(["CARTA VISA", "****1234", "TRANSAZIONE APPROVATA"])[0] == (
+        "receipt.creditCard"
+    )
+    assert classify_receipt(["Mesa 4", "Garcom: Joao"], n_items=3)[0] == "receipt.retailMeal"
+
+
+def test_bare_service_line_is_the_tip_and_address_stops_at_time_label() -> None:
+    lines = [
+        ("Taberna El Puerto", 0.3, 0.3),
+        ("Calle Mayor 3", 0.3, 0.5),
+        ("28013 Villaluz Hora: 13:40", 0.3, 0.7),
+        ("Fecha: 11/06/2025", 0.3, 1.0),
+        *_rows(("Tortilla", "9,00"), ("Service", "1,00"), ("TOTAL", "10,00 €")),
+    ]
+    f = _doc(lines).fields
+    assert f["Tip"].value == 1.00
+    assert f["MerchantAddress"].text() == "Calle Mayor 3 28013 Villaluz"
+
+
+def test_printed_total_wins_over_cash_equal_to_the_rounded_amount() -> None:
+    """TOTAL 9.87, rounding -0.02, CASH 9.85: the total is the printed 9.87, not the cash."""
+    lines = [
+        ("PEKAN HARDWARE TRADING", 0.3, 0.4),
+        ("12 JALAN BESAR, 43000 KAJANG", 0.4, 0.6),
+        ("03/02/2018 10:14", 0.3, 1.0),
+        *_rows(
+            ("PAINT BRUSH 2IN", "4.00"),
+            ("MASKING TAPE", "5.31"),
+            ("GST 6%", "0.56"),
+            ("TOTAL", "9.87"),
+            ("ROUNDING", "-0.02"),
+            ("CASH", "9.85"),
+            ("CHANGE", "0.00"),
+        ),
+    ]
+    assert _doc(lines).fields["Total"].value == 9.87
+
+
+def test_unread_total_is_subtotal_plus_tax_with_the_rounding_applied() -> None:
+    """The total's amount was not read: subtotal + tax, adjusted by the printed rounding."""
+    lines = [
+        ("PEKAN HARDWARE TRADING", 0.3, 0.4),
+        ("12 JALAN BESAR, 43000 KAJANG", 0.4, 0.6),
+        ("03/02/2018 10:14", 0.3, 1.0),
+        *_rows(
+            ("PAINT BRUSH 2IN", "9.31"),
+            ("SUB-TOTAL", "9.31"),
+            ("GST 6%", "0.56"),
+            ("TOTAL", None),
+            ("ROUNDING", "-0.02"),
+        ),
+    ]
+    assert _doc(lines).fields["Total"].value == 9.85

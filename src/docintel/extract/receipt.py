@@ -66,6 +66,11 @@ _TOTAL_STRONG = (
     "total inclusive",
     "total sales",
     "total to pay",
+    "balance to pay",
+    "amount to pay",
+    "to pay",
+    "da pagare",
+    "totale da pagare",
     "total rounded",
     "rounded total",
     "jumlah",
@@ -91,6 +96,9 @@ _TOTAL_STRONG = (
     "total a pagar",
     "total geral",
     "montante",
+)
+_AMOUNT_LABELS = frozenset(
+    {"amount", "betrag", "montant", "importe", "importo", "bedrag", "valor", "montante"}
 )
 _TOTAL_WORDS = ("total", "totale", "totaal", "summe", "gesamt", "jumlah", "betrag", "montant")
 # Words that make a "total" label something else.
@@ -193,7 +201,28 @@ _TAX = (
     "cukai",
 )
 _TAX_WORDS = frozenset(
-    {"tax", "gst", "vat", "sst", "mwst", "ust", "tva", "iva", "btw", "cukai", "impuesto", "imposta"}
+    {
+        "tax",
+        "gst",
+        "vat",
+        "sst",
+        "mwst",
+        "ust",
+        "tva",
+        "iva",
+        "btw",
+        "cukai",
+        "impuesto",
+        "impuestos",
+        "imposta",
+        "imposte",
+        "imposto",
+        "impostos",
+        "tributos",
+        "taxes",
+        "umsatzsteuer",
+        "mehrwertsteuer",
+    }
 )
 _TAX_NOT = ("reg", "id", "no", "invoice", "summary", "incl", "inclusive", "included", "code")
 _TIP = (
@@ -207,6 +236,9 @@ _TIP = (
     "fooi",
     "gorjeta",
 )
+# A bare "Service" line with an amount is the tip (not "service charge" / "service tax").
+_SHORT_LABELS = frozenset({"tip", "tax", "vat", "gst", "sst", "iva", "tva", "btw", "ust"})
+_SERVICE_TIP = frozenset({"service", "servico", "servizio", "bediening", "bedienung", "servicio"})
 _CASH = (
     "cash",
     "tendered",
@@ -318,7 +350,8 @@ _STOP_HEADER = re.compile(
     r"gst|sst|vat|tva|ust|mwst|btw|nif|cif|p\.?\s?iva|uid|abn|tin|npwp|"
     r"reg|regn|registration|company\s*no|co\.?\s*no|roc|ssm|"
     r"e-?mail|www|http|website|invoice|receipt|cashier|date|time|"
-    r"steuer|st\.?-?nr|siret|siren|rcs|kvk)\b",
+    r"steuer|st\.?-?nr|siret|siren|rcs|kvk|cnpj|cpf|nipc|"
+    r"(?:hora|fecha|datum|uhrzeit|heure|tijd|data|ora)(?=\s*:))\b",
     re.IGNORECASE,
 )
 _REG_NO = re.compile(r"^\(?\s*[A-Z]{0,3}\d{3,}[\s-]*[A-Z]?\s*\)?[.,]?$")
@@ -397,10 +430,36 @@ _ADDRESS_WORDS = frozenset(
         "hwy",
         "po",
         "box",
+        "alameda",
+        "rodovia",
+        "praia",
+        "sitio",
+        "trecho",
+        "condominio",
+        "estacao",
+        "largo",
+        "pasaje",
+        "camino",
+        "cuesta",
+        "ronda",
+        "carrera",
+        "incrocio",
+        "borgo",
+        "vicolo",
+        "contrada",
+        "strada",
+        "kade",
+        "singel",
+        "steeg",
+        "gracht",
+        "dijk",
+        "ring",
+        "damm",
+        "cep",
     }
 )
 _POSTCODE = re.compile(
-    r"\b(\d{5}(-\d{4})?|\d{4}\s?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{2}-\d{3}|\d{4})\b"
+    r"\b(CEP\s?\d{5}-?\d{3}|\d{5}(-\d{4})?|\d{4}\s?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{2}-\d{3}|\d{4})\b"
 )
 
 # Document type cues (normalised words or phrases) and their weights.
@@ -472,7 +531,18 @@ _TYPE_CUES: dict[str, tuple[tuple[str, float], ...]] = {
         ("pomp", 1.5),
         ("pompe", 1.5),
         ("pompa", 1.5),
-        ("bomba", 1.0),
+        ("bomba", 1.5),
+        ("posto", 0.5),
+        ("surtidor", 1.5),
+        ("erogatore", 1.5),
+        ("distributore", 1.0),
+        ("carburante", 1.5),
+        ("super plus", 1.0),
+        ("sp98", 1.0),
+        ("e5", 0.5),
+        ("adblue", 1.0),
+        ("gasolina 95", 1.0),
+        ("benzina 95", 1.0),
         ("tankstelle", 1.5),
         ("tankstation", 1.5),
         ("station service", 1.5),
@@ -501,6 +571,31 @@ _TYPE_CUES: dict[str, tuple[tuple[str, float], ...]] = {
         ("parcheggio", 2.0),
         ("parkeren", 2.0),
         ("estacionamento", 2.0),
+        ("parkeergarage", 2.0),
+        ("parkeergeld", 2.0),
+        ("parkeerduur", 1.0),
+        ("inrit", 1.0),
+        ("uitrit", 1.0),
+        ("parkdauer", 1.0),
+        ("parkgebuhr", 2.0),
+        ("parking fee", 1.0),
+        ("parking charge", 1.0),
+        ("ingresso", 1.0),
+        ("uscita", 1.0),
+        ("sosta", 1.5),
+        ("durata", 1.0),
+        ("entree", 1.0),
+        ("sortie", 1.0),
+        ("duree", 1.0),
+        ("entrada", 1.0),
+        ("saida", 1.0),
+        ("salida", 1.0),
+        ("parque", 1.5),
+        ("permanencia", 1.0),
+        ("duracao", 1.0),
+        ("duracion", 1.0),
+        ("estacionamiento", 2.0),
+        ("parcheggio", 2.0),
         ("plate", 0.5),
         ("vehicle", 0.5),
     ),
@@ -544,6 +639,30 @@ _TYPE_CUES: dict[str, tuple[tuple[str, float], ...]] = {
         ("tafel", 1.0),
         ("fooi", 1.5),
         ("gorjeta", 1.5),
+        ("garcom", 1.0),
+        ("empregado", 0.5),
+        ("bediening", 1.0),
+        ("coperti", 1.0),
+        ("cameriere", 1.0),
+        ("camarero", 1.0),
+        ("serveur", 1.0),
+        ("serveuse", 1.0),
+        ("served by", 1.0),
+        ("kellner", 1.0),
+        ("ober", 0.5),
+        ("eetcafe", 2.0),
+        ("trattoria", 2.0),
+        ("osteria", 2.0),
+        ("pizzeria", 2.0),
+        ("brasserie", 2.0),
+        ("diner", 1.5),
+        ("taberna", 1.5),
+        ("churrascaria", 2.0),
+        ("lanchonete", 2.0),
+        ("tasca", 1.5),
+        ("servico", 1.0),
+        ("servizio", 1.0),
+        ("service", 0.5),
         ("meal", 1.0),
         ("burger", 0.5),
         ("pizza", 0.5),
@@ -578,8 +697,35 @@ _TYPE_CUES: dict[str, tuple[tuple[str, float], ...]] = {
         ("autorizzazione", 1.5),
         ("goedgekeurd", 1.5),
         ("aprovado", 1.5),
+        ("authorised", 1.5),
+        ("authorized", 1.5),
+        ("approvata", 1.5),
+        ("approvato", 1.5),
+        ("autorizzata", 1.5),
+        ("aprovada", 1.5),
+        ("aprobada", 1.5),
+        ("aprobado", 1.5),
+        ("autorizada", 1.5),
+        ("autorizado", 1.5),
+        ("accepte", 1.5),
+        ("autorise", 1.5),
+        ("gelukt", 1.5),
+        ("zahlung erfolgt", 1.5),
+        ("bezahlt", 0.5),
+        ("kartenzahlung", 1.0),
+        ("maestro", 0.5),
+        ("contactless", 0.5),
+        ("sale", 0.5),
+        ("venta", 0.5),
+        ("vente", 0.5),
+        ("vendita", 0.5),
+        ("verkoop", 0.5),
+        ("compra", 0.5),
+        ("transazione", 0.5),
+        ("transaction", 0.5),
     ),
 }
+_FUEL_QTY = re.compile(r" \d+ \d{2,3} (?:l|ltr|lt|gal) (?:x )?\d+ \d{2,3}\b")
 _CARD_MASK = re.compile(r"(?:[*xX•#]{4}[\s-]?){2,3}\d{4}|[*xX]{6,}\d{4}")
 
 
@@ -646,6 +792,7 @@ class _Row:
     norm: str
     words: list[str]
     order: int
+    alts: list[_Amount] = field(default_factory=list)  # every amount on the row, left to right
 
 
 @dataclass
@@ -657,6 +804,7 @@ class _Ctx:
     country: str | None
     height: float
     locale_region: str | None = None
+    country_votes: dict[str, float] = field(default_factory=dict)
 
 
 def _token_amount(tokens: Sequence[Token], decimal: Decimal | None) -> tuple[int, _Amount] | None:
@@ -674,7 +822,11 @@ def _token_amount(tokens: Sequence[Token], decimal: Decimal | None) -> tuple[int
         if v is None:
             continue
         start = i
-        if i > 0 and re.fullmatch(r"[A-Z]{2,3}|[$€£¥₹]|[A-Z]{1,2}\$", tokens[i - 1].text):
+        if (
+            i > 0
+            and re.fullmatch(r"[A-Z]{2,3}|[$€£¥₹]|[A-Z]{1,2}\$", tokens[i - 1].text)
+            and tokens[i - 1].text.casefold() not in _TAX_WORDS
+        ):
             start = i - 1
         return start, _Amount(v, list(tokens[start : i + 1]))
     return None
@@ -695,6 +847,7 @@ def _build_rows(view: DocView, lines: list[TextLine], decimal: Decimal | None) -
         ln
         for ln in lines
         if not re.fullmatch(r"\W*([A-Z]{2,3}|RM|R[MHN]|[$€£¥₹])\W*", ln.text.strip())
+        or _norm(ln.text) in _SHORT_LABELS  # "TIP", "TAX", "IVA": labels, not currencies
     ]
     for ln in lines:
         got = _token_amount(ln.tokens, decimal)
@@ -734,6 +887,21 @@ def _build_rows(view: DocView, lines: list[TextLine], decimal: Decimal | None) -
             attach[best[1].index] = found
             attach_line[best[1].index] = ln
             used.add(ln.index)
+    # every amount-only line right of a label line on its row (tax rows print rate, base, tax)
+    right_of: dict[int, list[TextLine]] = {}
+    for ln in lines:
+        label, found = parsed[ln.index]
+        if found is None or any(_WORD.search(t.text) for t in label if len(t.text) > 1):
+            continue
+        for other in lines:
+            if other.index == ln.index or other.page != ln.page:
+                continue
+            olabel, _ = parsed[other.index]
+            if not any(_WORD.search(t.text) for t in olabel if len(t.text) > 1):
+                continue
+            if other.box[2] > ln.box[0] + 0.5 * ln.height or _same_row(ln, other) < 0.45:
+                continue
+            right_of.setdefault(other.index, []).append(ln)
     rows: list[_Row] = []
     for ln in lines:
         if ln.index in used:
@@ -742,8 +910,29 @@ def _build_rows(view: DocView, lines: list[TextLine], decimal: Decimal | None) -
         amount = own if own is not None else attach.get(ln.index)
         text = " ".join(t.text for t in label)
         norm = _norm(text)
-        rows.append(_Row(ln, label, amount, norm, _words(text), len(rows)))
+        alts = [a for a in (_label_amounts(label, decimal)) if a is not amount]
+        if own is not None:
+            alts.append(own)
+        for extra in sorted(right_of.get(ln.index, []), key=lambda x: x.box[0]):
+            ex = parsed[extra.index][1]
+            if ex is not None:
+                alts.append(ex)
+        rows.append(_Row(ln, label, amount, norm, _words(text), len(rows), alts))
     return rows
+
+
+def _label_amounts(tokens: Sequence[Token], decimal: Decimal | None) -> list[_Amount]:
+    """Decimal amounts printed inside a label (``IVA 22% 2,77``), left to right."""
+    out: list[_Amount] = []
+    for t in tokens:
+        s = _amount_text(t.text)
+        if s is None or "%" in t.text:
+            continue
+        core = re.sub(r"^[A-Z]{2,3}(?=[\d.])", "", s).replace(" ", "")
+        v = parse_amount(core, decimal=decimal)
+        if v is not None:
+            out.append(_Amount(v, [t]))
+    return out
 
 
 def _doc_lines(view: DocView, pages: Sequence[int]) -> list[TextLine]:
@@ -836,9 +1025,119 @@ def _place_country(text: str) -> str | None:
     return None
 
 
-def _country(texts: Sequence[str], header_lines: int = 25) -> str | None:
-    """The receipt's country: printed country names, states (header only), currencies, +CC."""
+# EU and other VAT / tax-id numbers printed with their country prefix.
+_VAT_ID = re.compile(
+    r"(?<![A-Z0-9])(?:"
+    r"(?P<DEU>DE\s?\d{9})|(?P<GBR>GB\s?\d{3}\s?\d{4}\s?\d{2}(?:\d{3})?)|"
+    r"(?P<FRA>FR\s?[0-9A-Z]{2}\s?\d{9})|(?P<ESP>ES\s?[A-Z0-9]\d{7}[A-Z0-9])|"
+    r"(?P<ITA>IT\s?\d{11})|(?P<NLD>NL\s?\d{9}\s?B\d{2})|(?P<PRT>PT\s?\d{9})|"
+    r"(?P<AUT>ATU\s?\d{8})|(?P<BEL>BE\s?0?\d{9,10})|(?P<CHE>CHE[-\s]?\d{3}\.?\d{3}\.?\d{3})"
+    r")(?![A-Z0-9])"
+)
+# Tax / registration words that belong to one country (normalised, whole words): weight.
+_TAX_ID_WORDS: dict[str, tuple[tuple[str, float], ...]] = {
+    "DEU": (
+        ("ust-idnr", 1.5),
+        ("ust-id", 1.5),
+        ("steuernr", 1.5),
+        ("st-nr", 1.0),
+        ("mwst", 0.8),
+        ("ust", 0.6),
+        ("umsatzsteuer", 0.8),
+        ("mehrwertsteuer", 0.8),
+    ),
+    "FRA": (("siret", 1.5), ("siren", 1.5), ("tva", 0.8), ("rcs", 0.8), ("naf", 0.8), ("ttc", 0.6)),
+    "NLD": (("btw", 1.0), ("kvk", 1.5), ("btw-nr", 1.0)),
+    "ITA": (
+        ("p iva", 1.5),
+        ("p.iva", 1.5),
+        ("partita iva", 1.5),
+        ("codice fiscale", 1.0),
+        ("c.f", 0.6),
+    ),
+    "ESP": (("cif", 0.8), ("n.i.f", 0.4), ("nif", 0.4)),
+    "PRT": (("nif", 0.5), ("contribuinte", 1.0), ("nipc", 1.0)),
+    "BRA": (("cnpj", 2.0), ("cpf", 1.0), ("cep", 1.0), ("tributos", 0.8)),
+    "AUS": (("abn", 1.5),),
+    "MYS": (("sst", 0.8),),
+}
+# Postcode shapes that identify a country (header lines).
+_POSTCODE_COUNTRY = (
+    (re.compile(r"(?<![\w-])\d{4}\s?(?!AM\b|PM\b)[A-Z]{2}\s+[A-Z][a-z]"), "NLD", 1.0),
+    (re.compile(r"(?<![\w-])\d{4}-\d{3}(?![\w-])\s+[^\W\d_]"), "PRT", 1.0),
+    (re.compile(r"(?<![\w-])\d{5}-\d{3}(?![\w-])"), "BRA", 1.0),
+    (re.compile(r"\bCEP\W{0,3}\d{5}-?\d{3}\b"), "BRA", 1.0),
+    (re.compile(r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}(?![\w-])"), "GBR", 1.0),
+)
+
+
+# Distinctive receipt words per language (normalised, accents stripped).
+def _vocab(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_LANG_WORDS: dict[str, frozenset[str]] = {
+    "de": _vocab(
+        "summe gesamt danke datum uhrzeit kasse mwst zahlung erfolgt betrag "
+        "quittung kassenbon ruckgeld wechselgeld bedienung tisch strasse str "
+        "vielen dank bis bald kartenzahlung zwischensumme enth inkl netto brutto "
+        "tankstelle parkhaus einfahrt ausfahrt gegeben"
+    ),
+    "fr": _vocab(
+        "merci ttc tva especes rendu monnaie montant carte bancaire rue "
+        "chemin serveur caissier facture sous-total payer "
+        "vente paiement accepte bientot revoir entree sortie duree"
+    ),
+    "es": _vocab(
+        "gracias fecha hora importe iva efectivo cambio calle tarjeta venta "
+        "propina camarero mesa cajero factura simplificada operacion aprobada "
+        "entrada salida compra pagar imponible avda"
+    ),
+    "it": _vocab(
+        "grazie totale scontrino iva contanti resto via carta transazione "
+        "approvata cassiere coperti coperto tavolo cameriere subtotale "
+        "complessivo arrivederci documento commerciale ingresso uscita sosta "
+        "importo pagamento piazza viale corso"
+    ),
+    "nl": _vocab(
+        "bedankt totaal btw kassabon datum tijd contant wisselgeld straat "
+        "betaling gelukt bedrag fooi tafel bediening kassa ziens "
+        "subtotaal inrit uitrit parkeergeld parkeergarage bonnr laan plein"
+    ),
+    "pt": _vocab(
+        "obrigado obrigada data hora troco valor rua dinheiro cartao "
+        "compra aprovado aprovada mesa empregado garcom servico visita "
+        "preferencia impostos tributos entrada saida permanencia avenida "
+        "montante contribuinte fatura"
+    ),
+}
+_LANG_COUNTRY = {"de": "DEU", "fr": "FRA", "es": "ESP", "it": "ITA", "nl": "NLD", "pt": "PRT"}
+_EURO = frozenset({"DEU", "FRA", "ESP", "ITA", "NLD", "PRT", "AUT", "BEL", "IRL", "FIN", "LUX"})
+
+
+def _language(texts: Sequence[str]) -> tuple[str | None, float]:
+    """The dominant European language of the receipt's words and its lead over the runner-up."""
+    counts = dict.fromkeys(_LANG_WORDS, 0)
+    for t in texts:
+        for w in set(_words(t)):
+            for lang, vocab in _LANG_WORDS.items():
+                if w in vocab:
+                    counts[lang] += 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    (best, n1), (_, n2) = ranked[0], ranked[1]
+    if n1 < 2 or n1 < n2 + 2:
+        return None, 0.0
+    return best, float(n1 - n2)
+
+
+def _country_votes(texts: Sequence[str], header_lines: int = 25) -> dict[str, float]:
+    """Evidence for the receipt's country: printed names, states, VAT ids, tax words, postcodes,
+    currency, +CC phone prefixes and the language of its words (alpha-3 -> weight)."""
     votes: dict[str, float] = {}
+
+    def vote(c: str, w: float) -> None:
+        votes[c] = votes.get(c, 0.0) + w
+
     for i, t in enumerate(texts):
         header = i < header_lines
         parts = [p.strip() for p in re.split(r"[,\n]", t) if p.strip()]
@@ -849,16 +1148,30 @@ def _country(texts: Sequence[str], header_lines: int = 25) -> str | None:
                     continue
                 c = country_alpha3(cand)
                 if c:
-                    votes[c] = votes.get(c, 0.0) + 2.0
+                    vote(c, 2.0)
         n = _norm(t)
         if header:
             place = _place_country(t)
             if place:
                 # city and region names are shared across countries: needs corroboration
-                votes[place] = votes.get(place, 0.0) + 0.6
+                vote(place, 0.6)
             m_us = re.search(r"\b([A-Z]{2})\.?\s+\d{5}(?:-\d{4})?\b", t)
             if m_us and m_us.group(1) in _us_states():
-                votes["USA"] = votes.get("USA", 0.0) + 1.5
+                vote("USA", 1.5)
+            for pat, c, w in _POSTCODE_COUNTRY:
+                if pat.search(t):
+                    vote(c, w)
+                    break
+        for m in _VAT_ID.finditer(t.upper()):
+            c = m.lastgroup
+            if c:
+                vote(c, 2.5)
+        padded = f" {re.sub(r'[^a-z0-9/.-]+', ' ', n)} "
+        for c, cues in _TAX_ID_WORDS.items():
+            for cue, w in cues:
+                if f" {cue} " in padded or f" {cue}. " in padded or f" {cue}: " in padded:
+                    vote(c, w)
+                    break
         for tok in re.findall(
             r"(?<![\w$])(rm|myr|sgd|s\$|gbp|£|chf|inr|₹|aud|a\$|cad|nzd|usd|"
             r"idr|php|thb|hkd|jpy|sek|dkk|nok|pln|czk|brl|r\$|mxn)"
@@ -866,20 +1179,49 @@ def _country(texts: Sequence[str], header_lines: int = 25) -> str | None:
             n,
         ):
             c = _CURRENCY_COUNTRY[tok]
-            votes[c] = votes.get(c, 0.0) + 0.5
-        m = re.search(r"\+\s?(\d{1,3})[\s-]?\d", t)
-        if m:
+            vote(c, 1.0 if tok in ("£", "r$", "brl", "gbp") else 0.5)
+        cc = re.search(r"\+\s?(\d{1,3})[\s-]?\d", t)
+        if cc:
             import phonenumbers
 
-            region = phonenumbers.region_code_for_country_code(int(m.group(1)))
+            region = phonenumbers.region_code_for_country_code(int(cc.group(1)))
             if region and region != "ZZ":
                 c = country_alpha3(region)
                 if c:
-                    votes[c] = votes.get(c, 0.0) + 1.5
+                    vote(c, 1.5)
+    lang, lead = _language(texts)
+    euro = any("€" in t or re.search(r"\bEUR\b", t) for t in texts)
+    if lang is not None:
+        c = _LANG_COUNTRY[lang]
+        if c == "PRT" and votes.get("BRA", 0.0) > votes.get("PRT", 0.0):
+            c = "BRA"
+        w = min(1.2, 0.5 + 0.1 * lead)
+        if euro and c in _EURO:
+            w += 0.3
+        vote(c, w)
+    return votes
+
+
+def _country_scored(texts: Sequence[str]) -> tuple[str | None, float, dict[str, float]]:
+    """(alpha-3 or None, confidence, votes) of the receipt's country."""
+    votes = _country_votes(texts)
     if not votes:
-        return None
-    best = max(votes.items(), key=lambda kv: kv[1])
-    return best[0] if best[1] >= 1.0 else None
+        return None, 0.0, votes
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    best, score = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if score < 1.0:
+        return None, 0.0, votes
+    margin = score - second
+    conf = 0.45 + 0.12 * min(score, 4.0) + 0.05 * min(margin, 2.0)
+    if margin < 0.5:
+        conf -= 0.15
+    return best, max(0.3, min(0.95, conf)), votes
+
+
+def _country(texts: Sequence[str], header_lines: int = 25) -> str | None:
+    """The receipt's country (alpha-3), see ``_country_scored``."""
+    return _country_scored(texts)[0]
 
 
 _MDY_COUNTRIES = frozenset({"USA", "PHL", "FSM", "PLW", "MHL"})
@@ -911,6 +1253,8 @@ def _letters(text: str) -> int:
 
 def _is_phone_line(text: str) -> bool:
     n = _norm(text)
+    if re.match(r"(cep|plz|zip|cap|postcode)\b", n):
+        return False  # a labelled postcode ("CEP 01234-567")
     if re.match(r"^(te[l1i!]|phone|fax|h/?p|mobile|telefon|telefono|telefone|tlf)", n):
         return True
     digits = sum(ch.isdigit() for ch in text)
@@ -1181,6 +1525,27 @@ def _valid_phone(e164: str) -> bool:
         return False
 
 
+def _phone_in_candidates(chunk: str, votes: dict[str, float]) -> str | None:
+    """A national number read in each country with some evidence: kept when it is valid in
+    exactly one of them."""
+    import phonenumbers
+
+    found: set[str] = set()
+    for a3 in sorted(votes, key=lambda c: -votes[c])[:4]:
+        a2 = country_alpha2(a3)
+        if not a2:
+            continue
+        e164 = parse_phone(chunk, region=a2)
+        if e164 is None:
+            continue
+        try:
+            if phonenumbers.is_valid_number(phonenumbers.parse(e164)):
+                found.add(e164)
+        except phonenumbers.NumberParseException:
+            continue
+    return found.pop() if len(found) == 1 else None
+
+
 def _merchant(cx: _Ctx, header: list[TextLine]) -> _Merchant:
     out = _Merchant()
     h = cx.height
@@ -1323,16 +1688,24 @@ def _merchant(cx: _Ctx, header: list[TextLine]) -> _Merchant:
     # Phone: first phone-looking text in the header.
     region = country_alpha2(cx.country) if cx.country else cx.locale_region
     for ln3 in header[:20]:
-        for m in re.finditer(r"\+?\(?\d[\d\s()./-]{6,}\d", ln3.text):
+        for m in re.finditer(r"(?<![A-Za-z\d])\+?\(?\d[\d\s()./-]{6,}\d(?![A-Za-z\d])", ln3.text):
             chunk = m.group(0)
             if find_dates(chunk, order=cx.order):
                 continue
             phone = parse_phone(chunk, region=region)
+            if phone is None and region is None:
+                phone = _phone_in_candidates(chunk, cx.country_votes)
+                if phone is not None:
+                    region = "ZZ"  # valid in exactly one candidate country
             if phone is None:
                 continue
             n = _norm(ln3.text[: m.start()])
             labelled = bool(re.search(r"(tel|phone|fax|telefon|hp|mobile|contact|ph)\W*$", n))
-            if not labelled and re.search(r"(gst|vat|reg|no|id|invoice|receipt)\W*$", n):
+            if not labelled and re.search(
+                r"(gst|vat|reg|no|id|invoice|receipt|nif|cif|nipc|btw|tva|iva|siret|siren|"
+                r"cnpj|cpf|cep|ust|mwst|kvk|abn|contribuinte|nr)\W*$",
+                n,
+            ):
                 continue
             toks = [
                 t
@@ -1356,14 +1729,22 @@ def _label_kind(row: _Row) -> str | None:
     words = row.words
     if not words:
         return None
-    if _has_phrase(n, _SUBTOTAL) or (words and words[0] == "sub"):
+    if (
+        _has_phrase(n, _SUBTOTAL)
+        or words[0] in ("sub", "subtotale", "subtotaal", "subtot", "zwsumme")
+        or re.match(r"(zw|zwischen)\W*summe\b", n)
+    ):
         return "subtotal"
-    if _has_phrase(n, _TIP):
+    if _has_phrase(n, _TIP) or (
+        words[0] in _SERVICE_TIP and len(words) <= 2 and not re.search(r"charge|tax|incl", n)
+    ):
         return "tip"
     if _has_phrase(n, _CHANGE) or _fuzzy_word(words[:2], ("change",), 80):
         return "change"
     if words[0] in _CASH and not _fuzzy_word(words, _TOTAL_WORDS, 80):
         return "cash"
+    if len(words) == 1 and words[0] in _AMOUNT_LABELS:
+        return "total"  # a card slip's bare AMOUNT line (the subtotal when a tip follows)
     is_total = bool(_has_phrase(n, _TOTAL_STRONG)) or _fuzzy_word(words, _TOTAL_WORDS, 80)
     not_total = any(w in _NOT_TOTAL for w in words)
     if is_total and not not_total:
@@ -1422,16 +1803,80 @@ def _is_adjustment(r: _Row) -> bool:
     )
 
 
+_RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+
+
+def _tax_rates(row: _Row) -> list[float]:
+    """Tax rates printed on a tax row: ``19%``, ``22 %`` or a bare ``5,50`` before the amounts."""
+    text = " ".join(t.text for t in row.label_tokens)
+    rates = [float(m.group(1).replace(",", ".")) for m in _RATE.finditer(text)]
+    if not rates and len(row.alts) >= 3 and 0 < row.alts[0].value <= 30:
+        rates.append(row.alts[0].value)
+    return [r for r in rates if 0 < r <= 30]
+
+
+def _tax_by_arithmetic(row: _Row, total: float | None) -> tuple[_Amount, float] | None:
+    """The tax among the amounts of a tax row printing rate, base and tax: the amount ``t`` with
+    ``t = rate x base`` (or the included share ``base x rate / (1 + rate)``) for another amount
+    ``base`` on the row, or ``base + t = total``; (amount, confidence)."""
+    if len(row.alts) < 2:
+        return None
+    rates = _tax_rates(row)
+    best: tuple[float, _Amount] | None = None
+    for t in row.alts:
+        for b in row.alts:
+            if b is t or not 0 < t.value < b.value:
+                continue
+            score = 0.0
+            tol = 0.015 + 0.002 * b.value
+            for r in rates:
+                if (
+                    abs(t.value - b.value * r / 100) <= tol
+                    or abs(t.value - b.value * r / (100 + r)) <= tol
+                ):
+                    score = 2.0
+                    break
+            if total is not None and (_close(b.value + t.value, total) or _close(b.value, total)):
+                score += 1.0
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, t)
+    if best is None:
+        return None
+    return best[1], 0.88 if best[0] >= 3.0 else 0.85 if best[0] >= 2.0 else 0.75
+
+
 def _plausible_tax(
     tax_rows: list[_Row], out: _Totals, rows: list[_Row]
 ) -> tuple[_Amount | None, float]:
     """The tax amount: below 30 % of the total, preferably consistent with the other amounts."""
     assert out.total is not None
     total = out.total.value
+    for r in tax_rows:
+        got = _tax_by_arithmetic(r, total)
+        if got is not None and got[0].value <= 0.3 * total + 0.005:
+            conf = got[1]
+            if out.subtotal is not None and _close(out.subtotal.value + got[0].value, total):
+                conf = max(conf, 0.9)
+            return got[0], conf
+    # a single tax amount checked against its printed rate and the total / subtotal
+    bases = [total] + ([out.subtotal.value] if out.subtotal is not None else [])
+    for r in tax_rows:
+        a = r.alts[-1] if r.alts else r.amount
+        if a is None or not 0 < a.value <= 0.3 * total + 0.005:
+            continue
+        for rate in _tax_rates(r):
+            for b in bases:
+                tol = 0.015 + 0.002 * b
+                if (
+                    abs(a.value - b * rate / (100 + rate)) <= tol
+                    or abs(a.value - b * rate / 100) <= tol
+                ):
+                    return a, 0.86
+    # on a tax row printing several amounts (rate, base, tax) the tax is the right-most one
     cands = [
-        r.amount
-        for r in tax_rows
-        if r.amount is not None and 0 < r.amount.value <= 0.3 * total + 0.005
+        a
+        for a in (r.alts[-1] if r.alts else r.amount for r in tax_rows)
+        if a is not None and 0 < a.value <= 0.3 * total + 0.005
     ]
     if not cands:
         return None, 0.0
@@ -1444,6 +1889,50 @@ def _plausible_tax(
         if any(_close(v + a.value, total) for v in amounts):
             return a, 0.75
     return cands[0], 0.5
+
+
+def _subtotal_before_tip(out: _Totals, by: dict[str, list[_Row]], rows: list[_Row]) -> None:
+    """Card slips and bills printing ``AMOUNT`` then ``TIP`` then ``TOTAL``: the amount above
+    the tip with amount + tip (+ tax) = total is the subtotal."""
+    assert out.total is not None and out.tip is not None
+    tip_row = next(r for r in by["tip"] if r.amount is out.tip)
+    total, tip = out.total.value, out.tip.value
+    tax = out.tax.value if out.tax is not None else 0.0
+    for r in reversed(rows[: tip_row.order]):
+        if r.amount is None or r.amount.value <= 0 or r.amount is out.tax:
+            continue
+        if _label_kind(r) in ("cash", "change", "tip", "tax"):
+            continue
+        v = r.amount.value
+        if _close(v + tip, total) or (tax and _close(v + tip + tax, total)):
+            out.subtotal = r.amount
+            out.subtotal_conf = 0.88
+            out.total_conf = max(out.total_conf, 0.88)
+            out.tip_conf = max(out.tip_conf, 0.88)
+            return
+
+
+def _confirm(out: _Totals, item_sum: Callable[[int], float | None]) -> None:
+    """Raise the confidence of amounts confirmed by arithmetic: subtotal (+ tax) (+ tip) =
+    total, or subtotal = the sum of the items."""
+    if out.total is None:
+        return
+    total = out.total.value
+    sub = out.subtotal.value if out.subtotal is not None else None
+    tax = out.tax.value if out.tax is not None else 0.0
+    tip = out.tip.value if out.tip is not None else 0.0
+    if sub is not None:
+        sums = {round(sub + tip, 2), round(sub + tax + tip, 2)}
+        if any(_close(s, total) for s in sums):
+            out.subtotal_conf = max(out.subtotal_conf, 0.88)
+            out.total_conf = max(out.total_conf, 0.88)
+            if out.tip is not None:
+                out.tip_conf = max(out.tip_conf, 0.88)
+            if out.tax is not None and _close(sub + tax + tip, total) and tax > 0:
+                out.tax_conf = max(out.tax_conf, 0.88)
+        items = item_sum(10**9)
+        if items is not None and _close(items, sub):
+            out.subtotal_conf = max(out.subtotal_conf, 0.85)
 
 
 def _totals(rows: list[_Row], item_sum: Callable[[int], float | None]) -> _Totals:
@@ -1516,6 +2005,10 @@ def _totals(rows: list[_Row], item_sum: Callable[[int], float | None]) -> _Total
         s_items = item_sum(r.order)
         if s_items is not None and _close(v, s_items):
             score += 0.7
+        if out.tip is not None and any(
+            _close(o + out.tip.value, v) for o in values if o > 0 and o != v
+        ):
+            score += 1.0  # the amount plus the tip: the grand total of a slip or bill
         score += 0.05 * idx  # later grand totals follow rounding adjustments
         if values and v >= max(values) - 0.005:
             score += 0.3
@@ -1531,6 +2024,8 @@ def _totals(rows: list[_Row], item_sum: Callable[[int], float | None]) -> _Total
             for r2 in rows:
                 if r2.order <= adj.order or r2.amount is None or r2.amount.value <= 0:
                     continue
+                if _label_kind(r2) in ("cash", "change"):
+                    continue  # the amount tendered is not the total, even when it matches
                 if _close(r2.amount.value, chosen.value + adj.amount.value) or _close(
                     r2.amount.value, chosen.value - adj.amount.value
                 ):
@@ -1546,6 +2041,10 @@ def _totals(rows: list[_Row], item_sum: Callable[[int], float | None]) -> _Total
         implied = paid
         if implied is None and out.subtotal is not None and out.tax is not None:
             implied = round(out.subtotal.value + out.tax.value, 2)
+            # A rounding adjustment applies to the sum, as it did to the unread total.
+            small = [a.amount.value for a in adjust if a.amount is not None]
+            if small:
+                implied = round(implied + small[0], 2)
         if implied is not None and implied > 0:
             for r in rows:
                 if (
@@ -1574,6 +2073,9 @@ def _totals(rows: list[_Row], item_sum: Callable[[int], float | None]) -> _Total
             0.4 * out.total.value <= out.subtotal.value <= 1.05 * out.total.value
         ):
             out.subtotal = None
+    if out.total is not None and out.subtotal is None and out.tip is not None:
+        _subtotal_before_tip(out, by, rows)
+    _confirm(out, item_sum)
     firsts = [r.order for r, k in kinds if k in ("total", "subtotal", "tax", "cash")]
     out.first_row = min(firsts) if firsts else None
     return out
@@ -1717,13 +2219,17 @@ def classify_receipt(texts: Sequence[str], n_items: int = 0) -> tuple[str, float
         scores[doc_type] = s
     if _CARD_MASK.search(" ".join(texts)):
         scores["receipt.creditCard"] += 1.5
+    if _FUEL_QTY.search(blob):
+        scores["receipt.gas"] += 1.5  # "38,10 L x 1,553 €/L", "8.857 GAL X 3.490/GAL"
     if scores["receipt.hotel"] >= 3.0:
         return "receipt.hotel", min(0.95, 0.6 + 0.05 * scores["receipt.hotel"])
     if scores["receipt.gas"] >= 3.0:
         return "receipt.gas", min(0.95, 0.6 + 0.05 * scores["receipt.gas"])
     if scores["receipt.parking"] >= 3.0:
         return "receipt.parking", min(0.95, 0.6 + 0.05 * scores["receipt.parking"])
-    if scores["receipt.creditCard"] >= 3.0 and n_items == 0:
+    card = scores["receipt.creditCard"]
+    # a card slip lists no items; a meal bill paid by card lists them
+    if card >= 3.0 and (n_items == 0 or (n_items == 1 and card >= 4.5)):
         return "receipt.creditCard", min(0.95, 0.6 + 0.05 * scores["receipt.creditCard"])
     if scores["receipt.retailMeal"] >= 1.5:
         return "receipt.retailMeal", min(0.9, 0.55 + 0.05 * scores["receipt.retailMeal"])
@@ -1863,10 +2369,10 @@ def _extract_one(view: DocView, ctx: ExtractContext, pages: list[int]) -> Extrac
     lines = _doc_lines(view, pages)
     texts = [ln.text for ln in lines]
     decimal = infer_decimal_separator(texts)
-    country = _country(texts)
+    country, country_conf, votes = _country_scored(texts)
     order = _date_order(texts, country, ctx.locale)
     height = _median([ln.height for ln in lines if ln.tokens]) if lines else 1.0
-    cx = _Ctx(view, lines, decimal, order, country, height)
+    cx = _Ctx(view, lines, decimal, order, country, height, country_votes=votes)
     if ctx.locale and "-" in ctx.locale:
         cx.locale_region = ctx.locale.split("-")[-1].upper()
     rows = _build_rows(view, lines, decimal)
@@ -2009,7 +2515,7 @@ def _extract_one(view: DocView, ctx: ExtractContext, pages: list[int]) -> Extrac
             fields["Tip"] = Field("number", totals.tip.value, totals.tip.tokens, totals.tip_conf)
     if country is not None and ctx.api_version != "2022-08-31":
         # Inferred from printed country/region names, phone prefixes and currency: no location.
-        fields["CountryRegion"] = Field("countryRegion", country, [], 0.7)
+        fields["CountryRegion"] = Field("countryRegion", country, [], country_conf)
     confs = [
         f.confidence for k, f in fields.items() if k in ("MerchantName", "Total", "TransactionDate")
     ]
