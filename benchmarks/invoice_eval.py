@@ -243,6 +243,7 @@ def evaluate_synth(directory: Path, with_images: bool = True) -> dict[str, Any]:
 
     rows: dict[str, list[dict[str, Any]]] = {"pdf": [], "image": []}
     pairs: list[list[Any]] = []
+    image_pairs: list[list[Any]] = []
     gt_dir = directory / "gt" if (directory / "gt").is_dir() else directory
     for gt_path in sorted(gt_dir.glob("*.json")):
         gt = json.loads(gt_path.read_text())
@@ -269,12 +270,15 @@ def evaluate_synth(directory: Path, with_images: bool = True) -> dict[str, Any]:
                        language=gt.get("language"))  # fmt: skip
             rows[kind].append(row)
             pairs.extend(row["conf"])
+            if kind == "image":
+                image_pairs.extend(row["conf"])
     return {
         "pdf": _summarise(rows["pdf"]),
         "image": _summarise(rows["image"]),
         "rows": rows["pdf"] + rows["image"],
         "confidence_pairs": pairs,
         "calibration": calibration(pairs),
+        "calibration_image": calibration(image_pairs),
     }
 
 
@@ -350,10 +354,11 @@ def main() -> None:
         _print_summary(f"synthetic PDF ({d})", syn["pdf"])
         if syn["image"]["docs"]:
             _print_summary(f"synthetic image ({d})", syn["image"])
-        print("synthetic calibration (bin, n, accuracy):")
-        for b in syn["calibration"]:
-            acc = "-" if b["acc"] is None else f"{b['acc']:.3f}"
-            print(f"   {b['bin']}  {b['n']:5d}  {acc}")
+        for title, key in (("", "calibration"), (" (scans only)", "calibration_image")):
+            print(f"synthetic calibration{title} (bin, n, accuracy):")
+            for b in syn[key]:
+                acc = "-" if b["acc"] is None else f"{b['acc']:.3f}"
+                print(f"   {b['bin']}  {b['n']:5d}  {acc}")
         if "-v" in sys.argv:
             for r in syn["rows"]:
                 bad = [k for k, ok in r["fields"].items() if not ok]

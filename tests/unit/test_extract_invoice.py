@@ -439,3 +439,327 @@ def test_label_above_value_and_lone_total_due() -> None:
 def test_empty_view_gives_no_document() -> None:
     view = view_from_lines([])
     assert extract_invoice(view, ExtractContext(api_version="2023-07-31")).documents == []
+
+
+# --- OCR artefacts of scans (round 2): views built word by word, in pixels -------------------
+
+Word = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1 (pixels)
+
+
+def _ocr_view(lines: list[list[Word]], width: float = 1700.0, height: float = 2200.0) -> Any:
+    """A one-page DocView of OCR lines whose word boxes are given exactly (pixels)."""
+    from docintel.extract.docview import DocView, PageView, TextLine, Token
+    from docintel.layout.content import Span
+
+    content_parts: list[str] = []
+    pos = 0
+    tlines: list[TextLine] = []
+    tokens: list[Token] = []
+    for li, words in enumerate(lines):
+        toks: list[Token] = []
+        start = pos
+        for wi, (text, x0, y0, x1, y1) in enumerate(words):
+            if wi:
+                content_parts.append(" ")
+                pos += 1
+            poly = (x0, y0, x1, y0, x1, y1, x0, y1)
+            tok = Token(
+                text, 1, poly, (x0, y0, x1, y1), 0.95, Span(pos, len(text)), li, len(tokens)
+            )
+            content_parts.append(text)
+            pos += len(text)
+            toks.append(tok)
+            tokens.append(tok)
+        box = (
+            min(w[1] for w in words),
+            min(w[2] for w in words),
+            max(w[3] for w in words),
+            max(w[4] for w in words),
+        )
+        poly = (box[0], box[1], box[2], box[1], box[2], box[3], box[0], box[3])
+        text = " ".join(w[0] for w in words)
+        tlines.append(TextLine(li, 1, text, poly, box, Span(start, pos - start), toks))
+        content_parts.append("\n")
+        pos += 1
+    page = PageView(1, width, height, "pixel", 0.0, Span(0, pos), list(range(len(tlines))))
+    return DocView("".join(content_parts), [page], tlines, tokens, [], [])
+
+
+def _row(y: float, *cells: tuple[float, str], h: float = 22.0, cw: float = 13.0) -> list[Word]:
+    """The words of cells starting at x (pixels) on one row, 13 px per character."""
+    out: list[Word] = []
+    for x, text in cells:
+        for w in text.split():
+            out.append((w, x, y, x + cw * len(w), y + h))
+            x += cw * (len(w) + 1)
+    return out
+
+
+def _ex(view: Any) -> dict[str, Any]:
+    docs = extract_invoice(view, ExtractContext(api_version="2023-07-31")).documents
+    assert docs
+    fields: dict[str, Any] = docs[0].fields
+    return fields
+
+
+def _scan_invoice(skew: float = 0.0) -> list[list[Word]]:
+    """A small Dutch invoice as OCR reads a scan: the addressee and the invoice number side by
+    side in one line, an item table whose rows are read as single lines."""
+
+    def sk(words: list[Word]) -> list[Word]:
+        return [(t, x0, y0 + skew * x0, x1, y1 + skew * x0) for t, x0, y0, x1, y1 in words]
+
+    rows = [
+        _row(100, (1100, "Groenhof Installaties B.V."), h=30, cw=16),
+        _row(140, (1100, "Kanaalweg 12")),
+        _row(170, (1100, "3526 KL Utrecht")),
+        _row(330, (150, "Bakkerij Jansen"), (900, "Factuurnummer: F-2025-0311")),
+        _row(360, (150, "Molenstraat 4"), (900, "Factuurdatum: 14-03-2025")),
+        _row(390, (150, "7511 AB Enschede")),
+        _row(500, (150, "Omschrijving"), (900, "Aantal"), (1100, "Prijs"), (1350, "Bedrag")),
+        _row(550, (150, "Cv-ketel onderhoud"), (920, "2"), (1100, "85,00"), (1350, "170,00")),
+        _row(600, (150, "Thermostaat slim"), (920, "1"), (1100, "129,95"), (1350, "129,95")),
+        _row(650, (150, "Voorrijkosten"), (920, "1"), (1100, "35,00"), (1350, "35,00")),
+        _row(760, (1100, "Subtotaal"), (1350, "334,95")),
+        _row(800, (1100, "BTW 21%"), (1350, "70,34")),
+        _row(840, (1100, "Totaal"), (1350, "405,29")),
+    ]
+    return [sk(r) for r in rows]
+
+
+def test_scan_line_spanning_two_columns_is_split() -> None:
+    from docintel.extract.invoice_common import clean_view
+
+    view = _ocr_view(_scan_invoice())
+    texts = [ln.text for ln in clean_view(view).lines]
+    assert "Bakkerij Jansen" in texts and "Factuurnummer: F-2025-0311" in texts
+    f = _ex(view)
+    assert f["InvoiceId"].value == "F-2025-0311"
+    assert f["InvoiceDate"].value == dt.date(2025, 3, 14)
+    assert f["VendorName"].value == "Groenhof Installaties B.V."
+    items = f["Items"].value
+    assert [it.value["Amount"].value.amount for it in items] == [170.0, 129.95, 35.0]
+    assert f["InvoiceTotal"].value.amount == 405.29
+
+
+def test_scan_skew_is_measured_and_rows_stay_together() -> None:
+    from docintel.extract.invoice_common import _split_groups, clean_view, page_skew
+
+    view = _ocr_view(_scan_invoice(skew=0.02))  # ~1.1°: the amounts drift a row-half down
+    groups = [g for ln in view.lines for g in _split_groups(ln, 22.0)]
+    assert abs(page_skew(groups, 22.0) - 0.02) < 0.004
+    cleaned = clean_view(view)
+    desc = next(ln for ln in cleaned.lines if ln.text == "Thermostaat slim")
+    amount = next(ln for ln in cleaned.lines if ln.text == "129,95" and ln.box[0] > 1300)
+    assert abs(desc.box[1] - amount.box[1]) < 8
+    items = _ex(view)["Items"].value
+    assert [it.value["Description"].value for it in items] == [
+        "Cv-ketel onderhoud",
+        "Thermostaat slim",
+        "Voorrijkosten",
+    ]
+
+
+def test_scan_ghost_line_is_dropped() -> None:
+    from docintel.extract.invoice_common import ghost_lines
+
+    rows = _scan_invoice()
+    # The header cells are OCR lines of their own, and OCR read two of them a second time as
+    # one tall line ("PrijsBedrag" over "Prijs" and "Bedrag").
+    head = rows.pop(6)
+    rows[6:6] = [[w] for w in head]
+    rows.insert(10, [("PrijsBedrag", 1100, 490, 1428, 560)])
+    view = _ocr_view(rows)
+    assert ghost_lines(view) == {10}
+    assert len(_ex(view)["Items"].value) == 3
+
+
+def test_scan_words_boxed_as_tall_as_the_line_are_placed_on_it() -> None:
+    from docintel.extract.invoice_common import clean_view
+
+    rows = _scan_invoice()
+    # One merged OCR line for the first item row: some words got the line's two-row box.
+    rows[7] = [
+        ("Cv-ketel", 150, 550, 254, 572),
+        ("onderhoud", 267, 550, 384, 572),
+        ("2", 920, 530, 933, 600),
+        ("85,00", 1100, 550, 1165, 572),
+        ("170,00", 1350, 530, 1428, 600),
+    ]
+    cleaned = clean_view(_ocr_view(rows))
+    amount = next(ln for ln in cleaned.lines if ln.text == "170,00")
+    assert amount.box[3] - amount.box[1] < 30
+    assert abs(amount.box[1] - 550) < 3
+
+
+def test_scan_tall_label_snaps_to_its_row() -> None:
+    rows = [
+        _row(100, (150, "Tischlerei Wagner GmbH"), h=30, cw=16),
+        _row(140, (150, "Sägewerkstraße 9")),
+        _row(170, (150, "6020 Innsbruck")),
+        _row(330, (150, "Rechnungsnummer"), (550, "Rechnungsdatum")),
+        # "Fällig am" boxed by OCR over its own row and the value row under it.
+        [("Fällig", 950, 320, 1030, 390), ("am", 1043, 320, 1075, 390)],
+        _row(370, (150, "RE-77120"), (550, "02.05.2025"), (950, "01.06.2025")),
+    ]
+    f = _ex(_ocr_view(rows))
+    assert f["DueDate"].value == dt.date(2025, 6, 1)
+    assert f["InvoiceId"].value == "RE-77120"
+
+
+def test_vendor_is_not_an_address_line_nor_an_ocr_inflated_word() -> None:
+    rows = [
+        _row(100, (1100, "Eimer e.G."), h=26, cw=15),  # "e" is no "e-mail" contact word
+        # OCR boxed the street name of the addressee three lines tall.
+        [("Kirchgasse", 150, 300, 270, 370)],
+        _row(330, (150, "Lena Maier")),
+        _row(395, (150, "8010 Graz")),
+        _row(140, (1100, "Hafenstraße 12")),
+        _row(170, (1100, "27568 Bremerhaven")),
+    ]
+    view = _ocr_view(rows)
+    f = _ex(view)
+    assert f["VendorName"].value == "Eimer e.G."
+
+
+def test_glued_label_and_value_in_one_ocr_word() -> None:
+    rows = [
+        _row(100, (150, "Ferreira & Filhos Lda."), h=30, cw=16),
+        _row(300, (800, "Data de emissão 3 de março de 2025")),
+        _row(340, (800, "Data de venciment2 de abril de 2025")),  # "vencimento 2": o and space lost
+    ]
+    f = _ex(_ocr_view(rows))
+    assert f["InvoiceDate"].value == dt.date(2025, 3, 3)
+    assert f["DueDate"].value == dt.date(2025, 4, 2)
+
+
+def test_id_value_after_a_dash_column() -> None:
+    rows = [
+        _row(100, (150, "Nordlicht Media GmbH"), h=30, cw=16),
+        _row(300, (150, "Customer no."), (600, "Your order no.")),
+        _row(340, (150, "C-55120"), (600, "- 7100449021")),
+    ]
+    assert _ex(_ocr_view(rows))["PurchaseOrder"].value == "7100449021"
+
+
+def _table(rows: list[list[Word]]) -> list[list[Word]]:
+    head = [
+        _row(100, (150, "Atelier Brun SARL"), h=30, cw=16),
+        _row(140, (150, "12 rue des Lilas")),
+        _row(170, (150, "69003 Lyon")),
+    ]
+    return head + rows
+
+
+def test_misread_amount_is_repaired_from_quantity_and_price() -> None:
+    rows = _table(
+        [
+            _row(
+                500, (150, "Désignation"), (900, "Qté"), (1100, "Prix unitaire"), (1350, "Montant")
+            ),
+            _row(550, (150, "Chaise de bureau"), (920, "4"), (1100, "120,25"), (1350, "481,00")),
+            _row(600, (150, "Lampe LED"), (920, "25"), (1100, "223,49"), (1350, "5.587.25")),
+        ]
+    )
+    items = _ex(_ocr_view(rows))["Items"].value
+    assert [it.value["Amount"].value.amount for it in items] == [481.0, 5587.25]
+
+
+def test_header_with_truncated_word_and_orphan_columns() -> None:
+    rows = _table(
+        [
+            # "Eenheid" cut to "Eenhei"; the code and quantity headers were not read at all.
+            _row(500, (400, "Omschrijving"), (960, "Eenhei"), (1100, "Prijs"), (1350, "Bedrag")),
+            _row(
+                550,
+                (150, "P-40917"),
+                (400, "Kabelgoot wit"),
+                (900, "3"),
+                (960, "m"),
+                (1100, "12,50"),
+                (1350, "37,50"),
+            ),
+            _row(
+                600,
+                (150, "A-22018"),
+                (400, "Montage"),
+                (900, "2"),
+                (960, "uur"),
+                (1100, "55,00"),
+                (1350, "110,00"),
+            ),
+        ]
+    )
+    items = _ex(_ocr_view(rows))["Items"].value
+    assert [it.value["ProductCode"].value for it in items] == ["P-40917", "A-22018"]
+    assert [it.value["Quantity"].value for it in items] == [3.0, 2.0]
+    assert [it.value["Unit"].value for it in items] == ["m", "uur"]
+
+
+def test_row_number_glued_to_product_code_is_split() -> None:
+    rows = _table(
+        [
+            _row(
+                500,
+                (150, "Pos."),
+                (250, "Art.-Nr."),
+                (450, "Bezeichnung"),
+                (1100, "Preis"),
+                (1350, "Betrag"),
+            ),
+            [
+                ("7A-41433", 150, 550, 330, 572),
+                *_row(550, (450, "Kopierpapier A4"), (1100, "4,99"), (1350, "4,99")),
+            ],
+        ]
+    )
+    items = _ex(_ocr_view(rows))["Items"].value
+    assert items[0].value["ProductCode"].value == "A-41433"
+    assert items[0].value["ProductCode"].text() == "A-41433"
+
+
+def test_company_suffixes_of_more_countries() -> None:
+    from docintel.extract.invoice_labels import COMPANY_SUFFIXES
+
+    assert {"aps", "hb", "og", "ltda"} <= COMPANY_SUFFIXES
+
+
+def test_vendor_with_company_form_like_a_web_address_and_not_from_ship_to() -> None:
+    rows = [
+        _row(100, (150, "Taller Ortega y Vidal S.Com."), h=34, cw=19),  # not "ortega.com"
+        _row(150, (150, "Calle Mayor 14, Teruel, 44001")),
+        _row(300, (150, "Facturar a"), (900, "Enviar a")),
+        _row(330, (150, "Panadería Ruiz S.L."), (900, "Almacenes Gil S.A.")),
+        _row(360, (150, "Calle del Sol 3"), (900, "Avenida Norte 88")),
+        _row(390, (150, "Huesca, 22002"), (900, "Zaragoza, 50011")),
+        _row(450, (900, "Nº de factura"), (1200, "TO-2025-118")),
+    ]
+    f = _ex(_ocr_view(rows))
+    assert f["VendorName"].value == "Taller Ortega y Vidal S.Com."
+    assert f["CustomerName"].value == "Panadería Ruiz S.L."
+
+
+def test_address_block_lines_whose_ocr_boxes_overlap() -> None:
+    rows = [
+        _row(100, (700, "SCHWARZ & PICHLER OG"), h=34, cw=16),
+        _row(138, (780, "Lindengasse 4")),  # OCR boxes overlap their neighbours a little
+        _row(151, (740, "4020 Linz an der Donau")),
+        _row(400, (150, "Rechnungs-Nr."), (450, "R-3391")),
+    ]
+    f = _ex(_ocr_view(rows))
+    assert f["VendorName"].value == "SCHWARZ & PICHLER OG"
+    assert "Linz" in f["VendorAddress"].text()
+
+
+def test_vendor_address_from_a_danish_return_address_line() -> None:
+    rows = [
+        _row(100, (1100, "Holm & Berg ApS"), h=34, cw=18),
+        _row(300, (150, "Holm & Berg ApS, Strandvejen 17, 8000 Aarhus"), h=16, cw=9),
+        _row(340, (150, "Mette Skov")),
+        _row(370, (150, "Algade 5")),
+        _row(400, (150, "4000 Roskilde")),
+        _row(340, (1000, "Invoice no.:"), (1250, "2025/118")),
+    ]
+    f = _ex(_ocr_view(rows))
+    assert f["VendorName"].value == "Holm & Berg ApS"
+    assert f["VendorAddress"].text() == "Strandvejen 17, 8000 Aarhus"

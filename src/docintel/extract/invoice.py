@@ -18,7 +18,6 @@ Strategy, all rules generic and multilingual (en, de, fr, es, it, nl, pt):
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -29,11 +28,14 @@ from docintel.extract.docview import DocView, TextLine, Token
 from docintel.extract.fields import ExtractContext, ExtractedDocument, Extraction, Field
 from docintel.extract.invoice_common import (
     DocFacts,
+    clean_view,
     h_overlap,
     is_amount_text,
     mean_conf,
+    median_char_widths,
     median_heights,
     money_of,
+    split_token,
     tokens_text,
     v_overlap,
 )
@@ -61,7 +63,6 @@ from docintel.extract.normalize import (
     parse_percent,
     parse_swift,
 )
-from docintel.layout.content import Span
 
 V30 = "2022-08-31"
 # Labels so generic that they only count followed by ":" or alone on their line.
@@ -134,9 +135,14 @@ _GENERIC = frozenset(
 )
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9])[.!](?:\s|$)")
-_EMAIL_WEB = re.compile(r"@|www\.|https?:|\.com\b|\.de\b")
+# "acme.com" / "acme.de" are web addresses; "S.Com." (a Spanish company form) is not.
+_EMAIL_WEB = re.compile(r"@|www\.|https?:|[a-z0-9\-]{2}\.(?:com|de)\b(?!\.)")
 _ID_TOKEN = re.compile(r"^[#]?[A-Za-z0-9][A-Za-z0-9\-/._#]*$")
 _VENDOR_TITLE = re.compile(r"^\W*$")
+# A street line ending in a house number, or a postcode followed by a place.
+_STREET_LINE = re.compile(
+    r"^(?:[^\W\d_][\w'.\- ]*\s\d{1,5}(?:[-/]\d{1,4})?[a-zA-Z]?|\d{4,5}\s+[^\W\d_][\w'.\- ]*)$"
+)
 
 
 @dataclass
@@ -189,35 +195,34 @@ def _token_words(tokens: Sequence[Token]) -> tuple[list[str], list[int]]:
 _GLUED = re.compile(r"^([^\W\d_][^:]*:)(\S+)$")
 
 
-def _split_token(tok: Token, cut: int) -> tuple[Token, Token]:
-    """Two words from one at character ``cut`` (boxes split in proportion to the text)."""
-    n = max(1, len(tok.text))
-    x0, y0, x1, y1 = tok.box
-    xm = x0 + (x1 - x0) * cut / n
-    a = dataclasses.replace(
-        tok,
-        text=tok.text[:cut],
-        box=(x0, y0, xm, y1),
-        polygon=(x0, y0, xm, y0, xm, y1, x0, y1),
-        span=Span(tok.span.offset, cut),
-    )
-    b = dataclasses.replace(
-        tok,
-        text=tok.text[cut:],
-        box=(xm, y0, x1, y1),
-        polygon=(xm, y0, x1, y0, x1, y1, xm, y1),
-        span=Span(tok.span.offset + cut, tok.span.length - cut),
-    )
-    return a, b
+_GLUED_DIGITS = re.compile(r"^([^\W\d_][^\W\d_A-Z]{3,})(\d\S*)$")
+
+
+def _ends_label(before: Sequence[Token], letters: str) -> bool:
+    """Whether ``letters`` (the start of a word) completes a label with the words before it."""
+    prev = [w for t in before for w in norm_words(t.text)]
+    last = norm_words(letters)
+    if not last:
+        return False
+    for j in range(0, min(3, len(prev)) + 1):
+        key = "".join([*prev[len(prev) - j :], *last])
+        if any(lex.lookup(key) is not None for lex in (FIELDS, AMOUNTS)):
+            return True
+    return False
 
 
 def line_tokens(line: TextLine) -> list[Token]:
-    """A line's words, with a label glued to its value split ("vencimento:2024-08-30")."""
+    """A line's words, with a label glued to its value split ("vencimento:2024-08-30", and
+    OCR's "venciment26 de abril" where the space went missing)."""
     out: list[Token] = []
-    for t in line.tokens:
+    for i, t in enumerate(line.tokens):
         m = _GLUED.match(t.text)
+        if m is None:
+            m = _GLUED_DIGITS.match(t.text)
+            if m is not None and not _ends_label(line.tokens[:i], m.group(1)):
+                m = None
         if m is not None and len(t.text) == t.span.length and abs(line.box[3] - line.box[1]) > 0:
-            out.extend(_split_token(t, len(m.group(1))))
+            out.extend(split_token(t, len(m.group(1))))
         else:
             out.append(t)
     return out
@@ -338,6 +343,7 @@ def _below(
 def _facts(view: DocView, ctx: ExtractContext) -> DocFacts:
     facts = DocFacts()
     facts.line_height = median_heights(view)
+    facts.char_width = median_char_widths(view)
     facts.decimal = infer_decimal_separator(ln.text for ln in view.lines)
     facts.country = _country(view)
     codes: Counter[str] = Counter()
@@ -443,6 +449,8 @@ def _value_tokens(view: DocView, hit: Hit, facts: DocFacts) -> tuple[list[Token]
 def _id_value(tokens: list[Token]) -> list[Token]:
     """The identifier words of a value ("R594570", "DE 123 456 789")."""
     out: list[Token] = []
+    while tokens and tokens[0].text in ("-", "–", ":", "#", "|", "/"):
+        tokens = tokens[1:]  # a dash or colon between the label column and the value
     for t in tokens:
         if not _ID_TOKEN.match(t.text.strip(",;")):
             break
@@ -502,6 +510,7 @@ def extract_invoice(view: DocView, ctx: ExtractContext) -> Extraction:
     """Extract the ``invoice`` document of a prebuilt-invoice analysis (all pages)."""
     if not view.lines:
         return Extraction(documents=[], key_value_pairs=None)
+    view = clean_view(view)
     facts = _facts(view, ctx)
     items = extract_rows(view, facts)
     fields: dict[str, Field] = {}
@@ -847,7 +856,7 @@ def _block_below(
             if ln.index in stop or any(ln.index == o.index for o in out):
                 continue
             gap = ln.box[1] - cur.box[3]
-            if gap < -0.3 * h or gap > 0.9 * max(h, cur.height * 0.8):
+            if gap < -0.45 * h or gap > max(0.9 * h, 0.95 * cur.height):
                 continue
             left = abs(ln.box[0] - ref[0]) < 0.8 * h
             right = abs(ln.box[2] - ref[2]) < 0.8 * h and ref[0] > view.page(first.page).width * 0.4
@@ -1007,6 +1016,8 @@ def _party_fields(
         cust_lines = cust[0]
         emit("Customer", cust_lines, cust[1] * 0.92, "CustomerName")
     cust_idx = {ln.index for ln in cust_lines}
+    # Names and addresses under "Bill to" / "Ship to" / ... labels are never the vendor.
+    cust_idx |= {ln.index for lines, _s in blocks.values() for ln in lines}
     vendor = _vendor_block(view, facts, stop | cust_idx)
     footer = _footer_block(view, facts, stop | cust_idx)
     if vendor is not None and footer is not None and vendor[2] < 1.15 and not vendor[3]:
@@ -1034,6 +1045,16 @@ def _party_fields(
             emit("Customer", window, 0.6 + 0.25 * min(1.0, s), "CustomerName")
 
 
+def _addressish(parts: list[str]) -> bool:
+    """Whether the comma-separated parts of a line are an address: the parser says so, or a
+    street with a house number and a postcode with a place ("Marskensvej 9, 5303 Bording")."""
+    if address_score(parts) >= 0.5:
+        return True
+    street = any(_STREET_LINE.match(p) and not p[:1].isdigit() for p in parts)
+    place = any(re.match(r"^\d{4,5}\s+[^\W\d_]", p) for p in parts)
+    return street and place
+
+
 def _sender_address(
     view: DocView, facts: DocFacts, name: TextLine, base: float, fields: dict[str, Field]
 ) -> None:
@@ -1049,7 +1070,7 @@ def _sender_address(
             continue
         rest = [t for t in toks[cut + 1 :] if t.text not in ("·", "|", "-", "–")]
         parts = [p.strip() for p in re.split(r"\s*[,·|]\s*", tokens_text(rest)) if p.strip()]
-        if len(parts) < 2 or address_score(parts) < 0.5:
+        if len(parts) < 2 or not _addressish(parts):
             continue
         addr = parse_address(parts) or Address(street_address=parts[0], city=parts[-1])
         fields["VendorAddress"] = Field("address", addr, rest, _conf(base * 0.9, rest))
@@ -1088,7 +1109,7 @@ def _return_address(view: DocView, facts: DocFacts) -> tuple[set[str], set[int]]
         if ln.box[1] > page.height * 0.4 or ln.height > 1.1 * h:
             continue
         parts = [p.strip() for p in re.split(r"\s*[,·|•]\s*|\s[-–]\s", ln.text) if p.strip()]
-        if len(parts) < 3 or address_score(parts[1:]) < 0.5:
+        if len(parts) < 3 or not _addressish(parts[1:]):
             continue
         senders.add(_norm_name(parts[0]))
         below = _below(view, ln, facts, max_gap=2.5)
@@ -1118,12 +1139,19 @@ def _vendor_block(
             continue
         if address_score([ln.text]) >= 0.5 and "," in ln.text:
             continue  # a one-line return address
-        size = ln.height / h
+        size = _text_size(ln, facts)
         score = size * 1.0
-        if not _DIGIT.search(ln.text) and (
+        street = _STREET_LINE.match(ln.text.strip()) is not None
+        if not street and (
             words[-1] in COMPANY_SUFFIXES or any(w in COMPANY_SUFFIXES for w in words[-3:-1])
         ):
             score += 0.35
+        if street:
+            score -= 0.3  # "Amalievej 39", "1308 Tjæreborg": an address line, not a name
+        else:
+            under = _block_below(view, ln, facts, stop, max_lines=3)[1:]
+            if under and address_score([x.text for x in under]) >= 0.5:
+                score += 0.2  # a name over its address lines
         if _norm_name(ln.text) in senders:
             score += 1.0  # named in the one-line return address of a window envelope
         if ln.index in recipients:
@@ -1170,7 +1198,7 @@ def _vendor_block(
                 lines = [ln, *more]
             break
     # Vendor text drawn bigger than the body: a more trustworthy pick.
-    size = ln.height / h
+    size = _text_size(ln, facts)
     sender = _norm_name(ln.text) in senders
     words = norm_words(ln.text)
     base = 0.4 + min(0.25, 0.5 * (size - 1.0))
@@ -1181,6 +1209,18 @@ def _vendor_block(
     if len(lines) > 1 and address_score([x.text for x in lines[1:3]]) > 0.4:
         base += 0.1
     return lines, min(0.92, base), size, sender
+
+
+def _text_size(line: TextLine, facts: DocFacts) -> float:
+    """A line's text size relative to the body text: its height, capped by its width per
+    character (OCR sometimes boxes a short word as tall as two lines)."""
+    h = facts.h(line.page)
+    size = line.height / h
+    cw = facts.char_width.get(line.page)
+    n = len(line.text.strip())
+    if cw and n >= 3:
+        size = min(size, 1.3 * (line.box[2] - line.box[0]) / n / cw)
+    return size
 
 
 def _window_block(

@@ -10,7 +10,9 @@ the previous page's column map until totals are reached.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from docintel.extract.docview import DocView, TextLine, Token
@@ -20,6 +22,7 @@ from docintel.extract.invoice_common import (
     h_overlap,
     is_amount_text,
     money_of,
+    split_token,
     tokens_text,
 )
 from docintel.extract.invoice_labels import AMOUNTS, COLUMNS, norm_words
@@ -79,8 +82,24 @@ class ItemsResult:
     end_y: float | None = None
 
 
-def _header_labels(line: TextLine) -> list[tuple[str, float, float, float, str]] | None:
-    """``[(kind, x0, x1, score, label)]`` when every word of the line is part of a column name."""
+def _truncated_column(words: Sequence[str]) -> tuple[float, str] | None:
+    """A one-word column name cut short by OCR or a narrow cell ("Eenhei", "Beschreib")."""
+    if len(words) != 1 or len(words[0]) < 5 or not words[0].isalpha():
+        return None
+    return _truncated_word(words[0])
+
+
+@functools.lru_cache(maxsize=4096)
+def _truncated_word(w: str) -> tuple[float, str] | None:
+    keys = [k for k in COLUMNS.alpha_keys if k.startswith(w) and len(k) - len(w) <= 3]
+    return (0.8, keys[0]) if len(keys) == 1 else None
+
+
+def _header_labels(
+    line: TextLine, allow_unknown: bool = False
+) -> list[tuple[str, float, float, float, str]] | None:
+    """``[(kind, x0, x1, score, label)]`` when every word of the line is part of a column name
+    (``allow_unknown``: a word that is not becomes an ``"?"`` entry of its own)."""
     toks = line.tokens
     words_per_tok = [norm_words(_PAREN.sub("", t.text)) for t in toks]
     out: list[tuple[str, float, float, float, str]] = []
@@ -92,12 +111,16 @@ def _header_labels(line: TextLine) -> list[tuple[str, float, float, float, str]]
         best: tuple[int, float, str] | None = None
         for k in range(min(4, len(toks) - i), 0, -1):
             words = [w for ws in words_per_tok[i : i + k] for w in ws]
-            got = COLUMNS.whole(words)
+            got = COLUMNS.whole(words) or _truncated_column(words)
             if got is not None:
                 best = (k, got[0], got[1])
                 break
         if best is None:
-            return None
+            if not allow_unknown:
+                return None
+            out.append(("?", toks[i].box[0], toks[i].box[2], 0.0, ""))
+            i += 1
+            continue
         k, score, key = best
         kinds = COLUMNS.groups(key)
         kind = kinds[0] if kinds else "Ignore"
@@ -113,6 +136,11 @@ def _header_columns(row: list[TextLine]) -> tuple[list[Column], float] | None:
     misses = 0
     for ln in row:
         got = _header_labels(ln)
+        if got is None and len(ln.tokens) > 1:
+            # One unknown word among column names ("Aantal Eenh"): keep the names.
+            part = _header_labels(ln, allow_unknown=True)
+            if part is not None and sum(1 for g in part if g[0] == "?") == 1 and len(part) > 1:
+                got = part
         if got is None:
             misses += 1
             # An unknown column keeps its values out of its neighbours.
@@ -120,6 +148,11 @@ def _header_columns(row: list[TextLine]) -> tuple[list[Column], float] | None:
             scores.append(0.0)
             continue
         for kind, x0, x1, s, key in got:
+            if kind == "?":
+                misses += 1
+                cols.append(Column("Ignore", x0, x1, ""))
+                scores.append(0.0)
+                continue
             cols.append(Column(kind, x0, x1, key))
             scores.append(s)
     kinds = {c.kind for c in cols} - {"Ignore"}
@@ -182,11 +215,76 @@ def _nearest(cols: list[Column], box: tuple[float, float, float, float], text: s
     return pick
 
 
+_BARE_NUMBER = re.compile(r"^\d{1,5}(?:[.,]\d{1,3})?$")
+_CODE = re.compile(r"^(?=.*\d)[A-Z0-9][A-Za-z0-9\-_/.]{2,}$")
+
+
+def _orphan_kind(
+    cols: list[Column], box: tuple[float, float, float, float], text: str
+) -> str | None:
+    """The kind of a value under no header when OCR lost that header word: a bare number
+    between the description and the prices is the quantity, a code left of the description
+    the product code."""
+    kinds = {c.kind for c in cols}
+    desc = next((c for c in cols if c.kind == "Description"), None)
+    if desc is None:
+        return None
+    prices = [c.x0 for c in cols if c.kind in ("UnitPrice", "Amount")]
+    if (
+        "Quantity" not in kinds
+        and _BARE_NUMBER.match(text)
+        and prices
+        and desc.x0 < box[0]
+        and box[2] < min(prices)
+    ):
+        return "Quantity"
+    if "ProductCode" not in kinds and _CODE.match(text) and box[2] < desc.x0:
+        return "ProductCode"
+    return None
+
+
+_POS_GLUED = re.compile(r"^(\d{1,3})([A-Za-z][A-Za-z0-9\-_/.]*\d[A-Za-z0-9\-_/.]*)$")
+
+
+def _unglue_positions(cols: list[Column], tokens: list[Token]) -> list[Token]:
+    """Words with a row number glued to a product code ("26A-41433" over the "Pos." and
+    "Art.-Nr." columns) split in two, so the code goes to its column alone."""
+    out: list[Token] = []
+    for t in tokens:
+        m = _POS_GLUED.match(t.text)
+        over = [c for c in cols if h_overlap(t.box, (c.x0, 0.0, c.x1, 0.0)) > 0]
+        if (
+            m is not None
+            and len(t.text) == t.span.length
+            and len(over) >= 2
+            and over[0].kind == "Ignore"
+            and over[1].kind == "ProductCode"
+        ):
+            out.extend(split_token(t, len(m.group(1))))
+        else:
+            out.append(t)
+    return out
+
+
 def _assign(cols: list[Column], row: list[TextLine]) -> dict[str, list[Token]]:
     """The words of a row by column kind."""
     out: dict[str, list[Token]] = {}
     for ln in row:
         over = [c for c in cols if h_overlap(ln.box, (c.x0, 0.0, c.x1, 0.0)) > 0]
+        if not over:
+            orphan = _orphan_kind(cols, ln.box, ln.text)
+            if orphan is not None:
+                out.setdefault(orphan, []).extend(ln.tokens)
+                continue
+        first = ln.tokens[0] if ln.tokens else None
+        if (
+            len(over) == 1
+            and first is not None
+            and len(ln.tokens) > 1
+            and not any(h_overlap(first.box, (c.x0, 0.0, c.x1, 0.0)) > 0 for c in cols)
+            and _orphan_kind(cols, first.box, first.text) is not None
+        ):
+            over = [*over, over[0]]  # "3 m" under "Unit" with no quantity header: word by word
         if len(over) <= 1:
             col = over[0] if over else _nearest(cols, ln.box, ln.text)
             if not _compatible(col.kind, ln.text) and not over:
@@ -194,12 +292,16 @@ def _assign(cols: list[Column], row: list[TextLine]) -> dict[str, list[Token]]:
             out.setdefault(col.kind, []).extend(ln.tokens)
             continue
         prev: Column | None = None
-        for t in ln.tokens:
+        for t in _unglue_positions(cols, ln.tokens):
             tover = [c for c in cols if h_overlap(t.box, (c.x0, 0.0, c.x1, 0.0)) > 0]
             if tover:
                 col = max(tover, key=lambda c: h_overlap(t.box, (c.x0, 0.0, c.x1, 0.0)))
             elif prev is not None and prev.kind in ("Description", "ProductCode"):
                 col = prev
+            elif (orphan := _orphan_kind(cols, t.box, t.text)) is not None:
+                out.setdefault(orphan, []).append(t)
+                prev = None
+                continue
             else:
                 col = _nearest(cols, t.box, t.text)
             out.setdefault(col.kind, []).append(t)
@@ -232,8 +334,25 @@ def _item_amount(cells: dict[str, list[Token]], facts: DocFacts) -> Money | None
                 if m is not None:
                     return m
         if kind == "Amount" and "Amount" in cells:
-            return None
+            return _repaired_amount(cells, facts)
     return None
+
+
+def _repaired_amount(cells: dict[str, list[Token]], facts: DocFacts) -> Money | None:
+    """An amount OCR misread ("5.587.25", "10.659.50€ €") whose digits are exactly those of
+    quantity × unit price: that product."""
+    text = tokens_text(cells.get("Amount", []))
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) < 3 or not cells.get("Quantity") or not cells.get("UnitPrice"):
+        return None
+    q, _unit = quantity_unit(cells["Quantity"], facts)
+    price = money_of(tokens_text(cells["UnitPrice"]), facts)
+    if q is None or price is None:
+        return None
+    value = round(q * price.amount, 2)
+    if f"{abs(value):.2f}".replace(".", "") != digits:
+        return None
+    return Money(value, price.symbol, price.code)
 
 
 def extract_rows(view: DocView, facts: DocFacts) -> ItemsResult:

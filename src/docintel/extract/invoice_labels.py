@@ -363,13 +363,14 @@ COMPANY_SUFFIXES = frozenset(
         "gmbh", "ag", "kg", "ohg", "ug", "ev", "mbh", "sa", "sas", "sarl", "eurl", "sl", "sll",
         "srl", "spa", "snc", "bv", "nv", "vof", "lda", "sociedade", "llp", "lp", "pty", "oy",
         "ab", "as", "kft", "sro", "se", "partners", "associates", "holding", "holdings",
-        "industries", "solutions", "services", "consulting", "sons",
+        "industries", "solutions", "services", "consulting", "sons", "aps", "hb", "kb",
+        "asa", "oyj", "bvba", "scs", "sca", "kgaa", "eg", "ltda", "og",
     }
 )
 
 CONTACT_WORDS = frozenset(
     {
-        "tel", "telefon", "telephone", "phone", "fax", "email", "e", "mail", "mobile", "mob",
+        "tel", "telefon", "telephone", "phone", "fax", "email", "mail", "mobile", "mob",
         "www", "web", "http", "https", "tlf", "telefono", "telefone", "tél", "cell", "iban",
         "bic", "swift", "bank", "bankverbindung", "konto", "account",
     }
@@ -423,8 +424,11 @@ class Lexicon:
         best: tuple[int, float, str] | None = None
         for k in range(1, min(max_words, len(words)) + 1):
             got = self.lookup("".join(words[:k]))
-            if got is not None:
-                best = (k, got[0], got[1])
+            if got is None:
+                continue
+            if got[0] < 1.0 and best is not None and best[1] >= 1.0 and len(words[k - 1]) <= 2:
+                continue  # "Factuurnummer: F-2025": an exact label, not a slip taking "f" in
+            best = (k, got[0], got[1])
         return best
 
     def whole(self, words: Sequence[str]) -> tuple[float, str] | None:
