@@ -142,3 +142,32 @@ def test_prefer_reread() -> None:
 def test_foreign_script() -> None:
     assert foreign_script("一") and foreign_script("a山") and foreign_script("한")
     assert not foreign_script("Größe ½ — €")
+
+
+def test_missed_text_regions_finds_uncovered_words_not_rules_or_frames() -> None:
+    """Ink no word covers becomes a region; covered words, rules and a frame do not."""
+    import cv2
+
+    from docintel.core.geometry import bbox_polygon
+    from docintel.core.types import Line, Word
+    from docintel.ocr.routing import missed_text_regions
+
+    img = np.full((400, 900), 255, np.uint8)
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    cv2.putText(img, "Covered words here", (40, 60), font, 0.8, 0, 2)
+    cv2.putText(img, "Subtotal", (420, 260), font, 0.8, 0, 2)  # inside the frame, unread
+    cv2.rectangle(img, (400, 220), (860, 300), 0, 2)  # a drawn box around it
+    cv2.line(img, (40, 120), (860, 120), 0, 2)  # a table rule
+    words = [
+        Word("Covered", bbox_polygon((40, 40, 150, 66))),
+        Word("words", bbox_polygon((160, 40, 240, 66))),
+        Word("here", bbox_polygon((250, 40, 310, 66))),
+    ]
+    covered = Line(words, bbox_polygon((40, 40, 310, 66)))
+    regions = missed_text_regions(img, [covered], 24.0)
+    assert len(regions) == 1
+    x0, y0, x1, y1 = regions[0]
+    assert x0 <= 420 and x1 >= 520 and y0 <= 242 and y1 >= 262 and y1 - y0 < 60
+    # Once a word covers it, nothing is missed.
+    word = Word("Subtotal", bbox_polygon((420, 240, 540, 266)))
+    assert missed_text_regions(img, [covered, Line([word], word.polygon)], 24.0) == []

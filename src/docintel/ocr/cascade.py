@@ -9,6 +9,8 @@ Per page (decisions in ``docintel.ocr.routing``):
 3. Otherwise runs of unsure words (``route_line``) are cropped and re-read by PP-OCR's
    recogniser alone (``LineRecognizer``, batched by width); ``prefer_reread`` picks, per run,
    Tesseract's words, PP-OCR's, or neither (noise).
+4. Text-like ink no Tesseract word covers (``missed_text_regions``: Tesseract's page
+   segmentation skips some blocks, e.g. labels inside a drawn box) is read by PP-OCR too.
 
 ``route_counts`` tallies the paths taken, for benchmarks and logs.
 """
@@ -29,6 +31,7 @@ from docintel.ocr.routing import (
     DEFAULT_THRESHOLDS,
     PageStats,
     RoutingThresholds,
+    missed_text_regions,
     page_stats,
     page_too_unsure,
     prefer_reread,
@@ -82,6 +85,10 @@ def crop_box(words: list[Word], line: Line, width: int, height: int) -> tuple[in
         min(width, int(np.ceil(wb[2] + _PAD_X * h)) + 1),
         min(height, int(np.ceil(y1 + _PAD_Y * h)) + 1),
     )
+
+
+def _shift(poly: Polygon, dx: float, dy: float) -> Polygon:
+    return tuple(v + (dx if i % 2 == 0 else dy) for i, v in enumerate(poly))
 
 
 def reread_words(reading: RecognizedLine, box: tuple[int, int, int, int]) -> list[Word]:
@@ -149,7 +156,38 @@ class CascadeEngine:
         self.route_counts["page:tesseract"] += 1
         self.route_counts["words:tesseract"] += n_words - n_unsure
         self.route_counts["words:reread"] += n_unsure
-        return self._merge(image, lines, runs)
+        merged = self._merge(image, lines, runs)
+        return merged + self._read_missed(image, lines, typical)
+
+    def _read_missed(self, image: np.ndarray, lines: list[Line], typical: float) -> list[Line]:
+        """Lines PP-OCR reads in text-like ink that no Tesseract word covers."""
+        import cv2
+
+        gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        regions = missed_text_regions(gray, lines, typical)
+        if not regions:
+            return []
+        self.route_counts["regions:missed"] += len(regions)
+        out: list[Line] = []
+        single = [r for r in regions if r[3] - r[1] <= 2.5 * typical]
+        crops = [np.ascontiguousarray(image[y0:y1, x0:x1]) for x0, y0, x1, y1 in single]
+        for box, reading in zip(single, self._recognizer.recognize(crops), strict=True):
+            if reading.confidence < self.thresholds.min_reread_confidence:
+                continue
+            words = [w for w in reread_words(reading, box) if any(c.isalnum() for c in w.text)]
+            if words:
+                out.append(Line(words=words, polygon=union_polygon(w.polygon for w in words)))
+        for x0, y0, x1, y1 in (r for r in regions if r[3] - r[1] > 2.5 * typical):
+            crop = np.ascontiguousarray(image[y0:y1, x0:x1])
+            out += [
+                Line(
+                    words=[Word(w.text, _shift(w.polygon, x0, y0), w.confidence) for w in ln.words],
+                    polygon=_shift(ln.polygon, x0, y0),
+                )
+                for ln in self._ppocr.recognize(crop)
+            ]
+        self.route_counts["lines:missed"] += len(out)
+        return out
 
     def _merge(
         self, image: np.ndarray, lines: list[Line], runs: list[list[tuple[int, int]]]

@@ -254,3 +254,70 @@ def prefer_reread(
     if all_noise and (not has_text or reread_confidence < thresholds.min_reread_confidence):
         return "drop"
     return "keep"
+
+
+# --- text Tesseract did not see ------------------------------------------------------------------
+
+# Glyph-sized ink components left after Tesseract's words are masked out, in typical word heights.
+_GLYPH_MIN_H = 0.35
+_GLYPH_MAX_H = 2.5
+_GLYPH_MAX_W = 4.0
+# A region is worth a PP-OCR pass when it holds this many glyph components and this much ink.
+_MIN_GLYPHS = 4
+_MIN_INK_AREA = 0.6  # in typical word heights squared (four thin glyphs)
+
+
+def missed_text_regions(
+    gray: np.ndarray, lines: Sequence[Line], typical_height: float
+) -> list[tuple[int, int, int, int]]:
+    """Boxes ``(x0, y0, x1, y1)`` of text-like ink that no Tesseract word covers.
+
+    Tesseract's page segmentation sometimes skips whole blocks (labels inside a drawn box, text
+    beside a picture) and the word-level cascade never sees them. Ink is Otsu-thresholded,
+    the words' boxes (padded) are erased, ruling lines and frames drop out because they are
+    longer than a glyph, and the glyph-sized components left are grouped into word-like
+    regions; a region with a few glyphs is returned, padded, for PP-OCR to read.
+    """
+    import cv2
+
+    if typical_height <= 0 or gray.size == 0:
+        return []
+    h = typical_height
+    height, width = gray.shape[:2]
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    pad = round(0.35 * h)
+    for ln in lines:
+        for w in ln.words:
+            x0, y0, x1, y1 = bbox(w.polygon)
+            ink[
+                max(0, int(y0) - pad) : min(height, int(y1) + pad + 1),
+                max(0, int(x0) - pad) : min(width, int(x1) + pad + 1),
+            ] = 0
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    glyphs = np.zeros_like(ink)
+    kept = 0
+    for i in range(1, n):
+        x, y, cw, ch, area = (int(v) for v in stats[i])
+        if not (_GLYPH_MIN_H * h <= ch <= _GLYPH_MAX_H * h) or cw > _GLYPH_MAX_W * h:
+            continue
+        if area < 0.05 * cw * ch:
+            continue  # a thin outline (a corner of a frame), not a glyph
+        glyphs[y : y + ch, x : x + cw] = 255
+        kept += 1
+    if kept < _MIN_GLYPHS:
+        return []
+    # Glyphs of one word or label join across letter and word gaps, not across lines.
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(1.2 * h)), 1))
+    joined = cv2.dilate(glyphs, kernel)
+    n2, _labels, stats2, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    out: list[tuple[int, int, int, int]] = []
+    for i in range(1, n2):
+        x, y, cw, ch, _ = (int(v) for v in stats2[i])
+        region = glyphs[y : y + ch, x : x + cw]
+        count, _ = cv2.connectedComponents(region)
+        ink_area = int(np.count_nonzero(ink[y : y + ch, x : x + cw]))
+        if count - 1 < _MIN_GLYPHS or ink_area < _MIN_INK_AREA * h * h:
+            continue
+        m = round(0.4 * h)
+        out.append((max(0, x - m), max(0, y - m), min(width, x + cw + m), min(height, y + ch + m)))
+    return out
