@@ -103,3 +103,19 @@ def test_key_values_and_documents() -> None:
     assert doc.spans[0].offset == 0 and doc.spans[0].length == len(view.content)
     assert doc.bounding_regions is not None
     assert doc.bounding_regions[0].polygon == [0, 0, 8.5, 0, 8.5, 11, 0, 11]
+
+
+def test_sub_token_pieces_split_a_glued_word() -> None:
+    """A key and value glued into one OCR word become two pieces with their own spans."""
+    from docintel.extract.docview import SubToken
+
+    view = view_from_lines([("DATE3/17/82 signed", 1.0, 1.0)])
+    word = view.lines[0].tokens[0]
+    key, value = SubToken(word, 0, 4), SubToken(word, 4, len(word.text))
+    writer = FieldWriter(view, SpanConverter(view.content, "utf16CodeUnit"))
+    kv = writer.key_value(KeyValue([key], [value], 0.7))
+    assert kv.key.content == "DATE" and kv.value is not None and kv.value.content == "3/17/82"
+    s = kv.value.spans[0]
+    assert view.content[s.offset : s.offset + s.length] == "3/17/82"
+    assert key.box[2] == value.box[0] and key.box[0] == word.box[0]
+    assert kv.value.bounding_regions is not None

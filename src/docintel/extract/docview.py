@@ -34,6 +34,44 @@ class Token:
     index: int
 
 
+@dataclass(frozen=True, slots=True)
+class SubToken:
+    """Part of a word, ``token.text[start:end]``: a key and its value glued by OCR
+    ("DATE3/17/82") become two pieces with their own spans. The box is cut from the word's by
+    character position (monospace estimate)."""
+
+    token: Token
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        """The characters of this part."""
+        return self.token.text[self.start : self.end]
+
+    @property
+    def page(self) -> int:
+        """The word's page."""
+        return self.token.page
+
+    @property
+    def confidence(self) -> float:
+        """The word's recognition confidence."""
+        return self.token.confidence
+
+    @property
+    def span(self) -> Span:
+        """The part's code-point span in content."""
+        return Span(self.token.span.offset + self.start, self.end - self.start)
+
+    @property
+    def box(self) -> BBox:
+        """The word's upright box narrowed to this part's characters."""
+        x0, y0, x1, y1 = self.token.box
+        n = max(1, len(self.token.text))
+        return (x0 + (x1 - x0) * self.start / n, y0, x0 + (x1 - x0) * self.end / n, y1)
+
+
 @dataclass(slots=True)
 class TextLine:
     """One line of the document, in reading order (``index`` into ``DocView.lines``)."""

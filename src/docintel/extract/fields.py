@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from docintel.core.geometry import BBox, Polygon, bbox_polygon, rotate, union_bbox
-from docintel.extract.docview import DocView, Mark, Token
+from docintel.extract.docview import DocView, Mark, SubToken, Token
 from docintel.layout.content import Span
 from docintel.models.assemble import confidence_out, polygon_out, to_doc_spans
 from docintel.schema import BoundingRegion, DocumentKeyValuePair, DocumentSpan
@@ -46,7 +46,7 @@ def piece_text(p: Piece) -> str:
     """The text a piece contributes to a field's content."""
     if isinstance(p, Mark):
         return f":{p.state}:"
-    if isinstance(p, Token):
+    if isinstance(p, Token | SubToken):
         return p.text
     raise TypeError(type(p))
 
