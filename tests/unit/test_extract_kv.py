@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from docintel.extract.docview import DocView
+from docintel.extract.docview import DocView, SubToken
 from docintel.extract.fields import ExtractContext, KeyValue, piece_text
-from docintel.extract.kv import extract_key_values, label_like, value_shape
+from docintel.extract.kv import extract_key_values, glued_split, label_like, value_shape
 from tests.helpers.extract import PlacedLine, view_from_lines
 
 CTX = ExtractContext(api_version="2023-07-31")
@@ -336,3 +336,51 @@ def test_dash_leader_ends_a_label() -> None:
 def test_date_led_by_month_splits_from_its_label() -> None:
     got = simple([("Date recd. July 6, 1995", 1.0, 1.0), ("Start Aug. 1984", 1.0, 1.4)])
     assert got == {"Date recd.": "July 6, 1995"}  # a month and year alone stay one text
+
+
+@pytest.mark.parametrize(
+    ("word", "cut"),
+    [
+        ("ISSUED4/09/21", 6),  # a label run into a date
+        ("START09:45", 5),  # ... into a time
+        ("Phone:0171-55", 6),  # colon inside the word
+        ("Tel.4471", 4),  # a number abbreviation run into the number
+        ("Kundennr:Q-77", 9),
+        ("https://x.example", 0),
+        ("Okt.21", 0),  # a month, not a label
+        ("HK4471", 0),  # a code
+        ("10:45", 0),
+        ("Remarks:", 0),
+    ],
+)
+def test_glued_split(word: str, cut: int) -> None:
+    assert glued_split(word) == cut
+
+
+def test_glued_key_and_value_become_two_sub_tokens() -> None:
+    view = view_from_lines(
+        [("ISSUED4/09/21", 1.0, 1.0), ("Batch Nr.8812", 1.0, 1.4), ("Courier:Velox", 1.0, 1.8)]
+    )
+    kvs = pairs_of(view)
+    got = {_text(kv.key): _text(kv.value) for kv in kvs}
+    assert got == {"ISSUED": "4/09/21", "Batch Nr.": "8812", "Courier:": "Velox"}
+    for kv in kvs:
+        for p in [*kv.key, *kv.value]:
+            if isinstance(p, SubToken):  # the part's span and box lie inside its word
+                assert view.content[p.span.offset : p.span.offset + p.span.length] == p.text
+                assert p.token.box[0] <= p.box[0] < p.box[2] <= p.token.box[2]
+    assert any(isinstance(p, SubToken) for kv in kvs for p in kv.key)
+
+
+def test_large_title_is_not_a_key() -> None:
+    got = simple(
+        [
+            ("Field Survey Log", 2.0, 0.6, 0.4),  # a title printed large, a year beside it
+            ("2024", 5.5, 0.6, 0.4),
+            ("Surveyor", 1.0, 1.6),
+            ("R-5531", 3.0, 1.6),
+            ("Region", 1.0, 2.0),
+            ("NW-12", 3.0, 2.0),
+        ]
+    )
+    assert got == {"Surveyor": "R-5531", "Region": "NW-12"}

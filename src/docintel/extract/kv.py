@@ -17,6 +17,9 @@ No trained model: pairs come from general form conventions, scored and resolved 
 7. Lists: a colon key whose value is a short entry with more entries stacked under it (and
    in columns beside them), e.g. names after ``cc:``, gives one pair per entry.
 8. Leaders (``Closures---``, ``Weight ....``) end a label as a colon does.
+9. Words OCR glued from a key and its value (``DATE3/17/82``, ``NUMBER:212545``, ``No.5031``)
+   are cut into two ``SubToken`` pieces, each with its own span and box.
+10. A run printed much taller than the page's text (a title) is not a label.
 
 Candidates are resolved greedily by score (each key and each value used once). A value that
 continues on the lines below (left-aligned, close) is extended. Keys without a value are
@@ -33,10 +36,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from docintel.core.geometry import BBox, union_bbox
-from docintel.extract.docview import DocView, TableView, Token
+from docintel.extract.docview import DocView, SubToken, TableView, Token
 from docintel.extract.fields import ExtractContext, Extraction, KeyValue
 
 __all__ = ["extract_key_values"]
+
+# A word, or a part of a word when OCR glued a key to its value ("DATE3/17/82").
+_Tok = Token | SubToken
 
 # --- text cues ------------------------------------------------------------------------------
 
@@ -143,6 +149,10 @@ _FUNCTION_WORDS = frozenset(
 _LABEL_PREPOSITIONS = frozenset(["by", "to", "for", "from", "of", "von", "par", "por", "per", "da"])
 
 
+# A run printed this much taller than the page's median line is a title or heading.
+_HEADER_H = 1.4
+
+
 def _strip_fill(text: str) -> str:
     return text.rstrip("_.… ")
 
@@ -220,7 +230,7 @@ class _Seg:
     """A run of words of one line: a key or value candidate."""
 
     id: int
-    tokens: list[Token]
+    tokens: list[_Tok]
     line: int
     page: int
     cell: tuple[int, int, int] | None
@@ -253,7 +263,7 @@ class _State:
     by_page: dict[int, list[int]] = field(default_factory=dict)
 
 
-def _is_key_token_run(tokens: Sequence[Token]) -> bool:
+def _is_key_token_run(tokens: Sequence[_Tok]) -> bool:
     text = " ".join(t.text for t in tokens)
     return label_like(text)
 
@@ -301,12 +311,13 @@ def _segments(view: DocView) -> _State:
     st = _State()
     heights = [ln.height for ln in view.lines if ln.height > 0]
     default_h = statistics.median(heights) if heights else 1.0
-    for run in _rows(view, default_h):
-        h = statistics.median(t.box[3] - t.box[1] for t in run)
+    for words in _rows(view, default_h):
+        h = statistics.median(t.box[3] - t.box[1] for t in words)
         h = min(max(h, 1e-9), 2.0 * default_h)
-        line = view.lines[run[0].line]
+        line = view.lines[words[0].line]
+        run = _unglue(words)
         # colon split
-        pieces: list[tuple[list[Token], bool]] = []  # (tokens, is colon key)
+        pieces: list[tuple[list[_Tok], bool]] = []  # (tokens, is colon key)
         start = 0
         for i, t in enumerate(run):
             if i == len(run) - 1:
@@ -350,6 +361,8 @@ def _segments(view: DocView) -> _State:
                 seg.label = False
             if seg.colon and not seg.label:
                 seg.colon = False
+            if seg.label and not seg.colon and h >= _HEADER_H * default_h:
+                seg.label = False  # printed larger than the text: a title, not a label
             st.segs.append(seg)
             st.by_page.setdefault(seg.page, []).append(seg.id)
         line_segs = st.segs[first_id:]
@@ -360,7 +373,50 @@ def _segments(view: DocView) -> _State:
     return st
 
 
-def _split_numbers(tokens: list[Token], h: float) -> list[list[Token]]:
+# OCR words holding a key and its value: "NUMBER:212545-3299", "Name:Ada" (colon inside the
+# word), "DATE3/17/82", "TIME3:28" (a label run into a date or time), "No.5031" (a number
+# abbreviation run into the number).
+_GLUED_COLON = re.compile(r"^([^\W\d_]{2,}[.#]?[:：])([^/:：].*)$")
+_GLUED_DATE = re.compile(r"^([^\W\d_]{3,})(\d.*)$")
+_GLUED_NUMBER = re.compile(
+    r"^((?:no|nr|n°|nº|núm|num|ref|tel|tél|fax|ext|rev|acct|inv|po|id)[.#])(\d\S*)$", re.IGNORECASE
+)
+
+
+def glued_split(text: str) -> int:
+    """Where a word that OCR glued from a key and its value splits (0: no split)."""
+    if _URLISH.match(text):
+        return 0
+    m = _GLUED_COLON.match(text) or _GLUED_NUMBER.match(text)
+    if m:
+        return m.end(1)
+    m = _GLUED_DATE.match(text)
+    if m is None or _MONTH.match(m.group(1)) or not (m.group(1).isupper() or m.group(1).istitle()):
+        return 0
+    rest = m.group(2)
+    if _DATE.fullmatch(rest) or re.fullmatch(r"\d{1,2}[:.]\d{2}([:.]\d{2})?", rest):
+        return m.end(1)
+    return 0
+
+
+def _unglue(run: list[Token]) -> list[_Tok]:
+    """The run with glued key/value words cut into two parts each."""
+    out: list[_Tok] = []
+    for t in run:
+        cut = glued_split(t.text)
+        if cut:
+            out.append(SubToken(t, 0, cut))
+            out.append(SubToken(t, cut, len(t.text)))
+        else:
+            out.append(t)
+    return out
+
+
+def _line(t: _Tok) -> int:
+    return t.token.line if isinstance(t, SubToken) else t.line
+
+
+def _split_numbers(tokens: list[_Tok], h: float) -> list[list[_Tok]]:
     """Numbers of neighbouring table columns caught in one run: cut at wide gaps between two
     words without letters, or where layout put them on separate lines (a word space inside a
     number, phone or date stays)."""
@@ -372,7 +428,7 @@ def _split_numbers(tokens: list[Token], h: float) -> list[list[Token]]:
             numeric
             and _DIGIT.search(a.text)
             and _DIGIT.search(b.text)
-            and (gap >= 0.8 * h or (a.line != b.line and gap >= 0.3 * h))
+            and (gap >= 0.8 * h or (_line(a) != _line(b) and gap >= 0.3 * h))
         ):
             out.append([b])
         else:
@@ -380,7 +436,7 @@ def _split_numbers(tokens: list[Token], h: float) -> list[list[Token]]:
     return out
 
 
-def _looks_like_name(tokens: Sequence[Token]) -> bool:
+def _looks_like_name(tokens: Sequence[_Tok]) -> bool:
     """``P. Okafor``, ``A. de Vries``: an initial, then a capitalised surname (with short
     particles): a person's name rather than an enumerated label such as ``A. Company name``."""
     if not 2 <= len(tokens) <= 4 or not _INITIALS_TOKEN.match(tokens[0].text):
@@ -389,12 +445,12 @@ def _looks_like_name(tokens: Sequence[Token]) -> bool:
     return rest[-1][:1].isupper() and all(w[:1].isupper() or len(w) <= 3 for w in rest)
 
 
-def _initials(tokens: Sequence[Token]) -> bool:
+def _initials(tokens: Sequence[_Tok]) -> bool:
     """Two initials (``G. R. Smith``): a person's name."""
     return sum(1 for t in tokens if _INITIALS_TOKEN.match(t.text)) >= 2
 
 
-def _key_start(run: Sequence[Token], start: int, i: int, h: float) -> int | None:
+def _key_start(run: Sequence[_Tok], start: int, i: int, h: float) -> int | None:
     """Where the key ending with the colon word ``run[i]`` starts (``None``: no key).
 
     At the start of the run the key is every word before the colon. After an earlier
@@ -410,7 +466,7 @@ def _key_start(run: Sequence[Token], start: int, i: int, h: float) -> int | None
     return i if _is_key_token_run(run[i : i + 1]) else None
 
 
-def _weak_split(run: Sequence[Token], h: float) -> int:
+def _weak_split(run: Sequence[_Tok], h: float) -> int:
     """Where a colon-less run splits into a label and a value-shaped tail (0: no split).
 
     The label is the words before the first word with a digit; the tail must look like a
@@ -440,12 +496,14 @@ def _weak_split(run: Sequence[Token], h: float) -> int:
     ):
         return 0  # words after the number: running text, not a value
     gap = run[cut].box[0] - run[cut - 1].box[2]
-    if gap < 0.6 * h and not left.endswith(("#", ".")):
+    part = run[cut]
+    glued = isinstance(part, SubToken) and part.start > 0
+    if gap < 0.6 * h and not left.endswith(("#", ".")) and not glued:
         return 0
     return cut
 
 
-def _key_tokens(seg: _Seg) -> list[Token]:
+def _key_tokens(seg: _Seg) -> list[_Tok]:
     """A key's words without a leading enumerator such as ``(1)`` or ``a.``."""
     toks = seg.tokens
     i = 0
@@ -526,7 +584,7 @@ def _below(st: _State, k: _Seg) -> tuple[_Seg, float] | None:
     return best
 
 
-def _token_conf(tokens: Sequence[Token]) -> float:
+def _token_conf(tokens: Sequence[_Tok]) -> float:
     if not tokens:
         return 1.0
     return min(1.0, sum(t.confidence for t in tokens) / len(tokens))
@@ -854,14 +912,14 @@ _BASE: dict[tuple[str, bool, bool], float] = {
     ("table-row", False, False): 0.6,
     ("table-col", False, True): 0.5,
     ("table-col", False, False): 0.4,
-    ("mark", False, False): 0.5,
-    ("mark", True, False): 0.5,
+    ("mark", False, False): 0.35,
+    ("mark", True, False): 0.35,
     ("empty", True, False): 0.6,
     ("empty", False, False): 0.45,
 }
 
 
-def _confidence(c: _Cand, k: _Seg, vtoks: Sequence[Token]) -> float:
+def _confidence(c: _Cand, k: _Seg, vtoks: Sequence[_Tok]) -> float:
     """Calibrated pair confidence: the cue's base, a label-grid bonus, an OCR penalty."""
     shape = value_shape(" ".join(t.text for t in vtoks)) >= 0.7 if vtoks else False
     base = _BASE.get((c.kind, k.colon, shape), _BASE.get((c.kind, k.colon, False), 0.4))
@@ -1029,7 +1087,7 @@ def _matrix(
         }
         if len(grid) < 4:
             continue
-        keys: dict[tuple[str, int], list[Token]] = {}
+        keys: dict[tuple[str, int], list[_Tok]] = {}
         key_segs: dict[tuple[str, int], list[int]] = {}
         for i, row in enumerate(rows):
             members = [c for c in row if c.id in grid]
