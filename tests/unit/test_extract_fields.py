@@ -119,3 +119,27 @@ def test_sub_token_pieces_split_a_glued_word() -> None:
     assert view.content[s.offset : s.offset + s.length] == "3/17/82"
     assert key.box[2] == value.box[0] and key.box[0] == word.box[0]
     assert kv.value.bounding_regions is not None
+
+
+def test_object_without_pieces_is_located_by_its_parts() -> None:
+    """An item row carries the content, spans and region of its sub-fields, in order."""
+    view = view_from_lines([("Desk lamp", 1.0, 1.0), ("2", 4.0, 1.0), ("80.00", 6.0, 1.0)])
+    writer = FieldWriter(view, SpanConverter(view.content, "textElements"))
+    desc, qty, amount = (ln.tokens for ln in view.lines)
+    row = Field(
+        "object",
+        {
+            "Amount": Field("number", 80.0, amount),
+            "Description": Field("string", "Desk lamp", desc),
+            "Quantity": Field("number", 2.0, qty),
+        },
+        confidence=0.9,
+    )
+    out = writer.field(Field("array", [row]))
+    assert out.content is None and out.spans is None  # the array itself is not located
+    assert out.value_array is not None
+    item = out.value_array[0]
+    assert item.content == "Desk lamp 2 80.00"
+    assert item.spans is not None and len(item.spans) == 1
+    assert item.bounding_regions is not None
+    assert item.bounding_regions[0].polygon[0] == 1.0

@@ -158,10 +158,17 @@ class FieldWriter:
         """A ``DocumentField`` (recursively for arrays and objects)."""
         out = DocumentField(type=f.type, confidence=confidence_out(f.confidence))
         _set_value(out, f, self.field)
-        if f.pieces:
-            out.content = f.text()
-            out.bounding_regions = self.regions(f.pieces)
-            out.spans = self.spans(f.pieces)
+        pieces = f.pieces
+        if not pieces and f.type == "object" and isinstance(f.value, dict):
+            # An object (an item row) is located where its parts are, as Azure reports
+            # ``Items[i]``: content in document order, one span list, one region per page.
+            pieces = _descendant_pieces(f)
+        if pieces:
+            out.content = f.content if f.pieces and f.content is not None else None
+            if out.content is None:
+                out.content = " ".join(piece_text(p) for p in pieces)
+            out.bounding_regions = self.regions(pieces)
+            out.spans = self.spans(pieces)
         elif f.content is not None:
             out.content = f.content
         return out
@@ -191,6 +198,22 @@ class FieldWriter:
             confidence=confidence_out(doc.confidence),
             spans=to_doc_spans(self.view.content, self.converter, [s for s in cp if s.length]),
         )
+
+
+def _descendant_pieces(f: Field) -> list[Piece]:
+    """Every piece under an object field, once each, in document order."""
+    seen: dict[tuple[int, int, int], Piece] = {}
+    stack: list[Field] = list(f.value.values()) if isinstance(f.value, dict) else []
+    while stack:
+        sub = stack.pop()
+        for p in sub.pieces:
+            if p.span is not None:
+                seen.setdefault((p.page, p.span.offset, p.span.length), p)
+        if isinstance(sub.value, dict):
+            stack.extend(sub.value.values())
+        elif isinstance(sub.value, list):
+            stack.extend(v for v in sub.value if isinstance(v, Field))
+    return [seen[k] for k in sorted(seen, key=lambda k: k[1])]
 
 
 def _set_value(out: DocumentField, f: Field, convert: Callable[[Field], DocumentField]) -> None:
