@@ -25,25 +25,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import itertools
 
 from benchmarks._common import RESULTS, print_table, write_json
-
-BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0001)
+from benchmarks.metrics import confidence_bins
 
 
 def calibration(pairs: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
     """Per confidence bin: how many fields, and the share that were right."""
-    rows: list[dict[str, Any]] = []
-    for lo, hi in itertools.pairwise(BINS):
-        sel = [bool(p[2]) for p in pairs if lo <= float(p[1]) < hi]
-        rows.append(
-            {
-                "bin": f"{lo:.1f}-{min(hi, 1.0):.1f}",
-                "fields": len(sel),
-                "accuracy": round(sum(sel) / len(sel), 3) if sel else None,
-            }
-        )
+    rows: list[dict[str, Any]] = [
+        {"bin": b, "fields": n, "accuracy": None if acc is None else round(acc, 3)}
+        for b, n, acc in confidence_bins(pairs)
+    ]
     high = [bool(p[2]) for p in pairs if float(p[1]) >= 0.8]
     rows.append(
         {

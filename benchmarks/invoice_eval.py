@@ -312,15 +312,9 @@ def evaluate(files: list[Path] | None = None) -> dict[str, Any]:
 
 def calibration(pairs: list[list[Any]]) -> list[dict[str, Any]]:
     """Count and accuracy per confidence bin."""
-    bins = [(0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 1.01)]
-    out = []
-    for lo, hi in bins:
-        sel = [ok for _n, c, ok in pairs if lo <= c < hi]
-        out.append(
-            {"bin": f"{lo:.1f}-{min(hi, 1.0):.1f}", "n": len(sel),
-             "acc": sum(sel) / len(sel) if sel else None}
-        )  # fmt: skip
-    return out
+    from benchmarks.metrics import confidence_bins
+
+    return [{"bin": b, "n": n, "acc": acc} for b, n, acc in confidence_bins(pairs)]
 
 
 def _print_summary(title: str, s: dict[str, Any]) -> None:

@@ -35,7 +35,6 @@ FORMS = REPO.parent / "shared" / "eval" / "forms"
 TEXT_SIM = 0.8
 BOX_IOU = 0.5
 _NON_ALNUM = re.compile(r"[\W_]+")
-BINS = ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 1.01))
 
 
 def norm(text: str) -> str:
@@ -155,12 +154,9 @@ def _prf(tp: int, pred: int, gold: int) -> tuple[float, float, float]:
 
 def calibration(conf_pairs: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
     """Count and accuracy per confidence bin."""
-    out = []
-    for lo, hi in BINS:
-        sel = [c for c in conf_pairs if lo <= c[1] < hi]
-        acc = sum(1 for c in sel if c[2]) / len(sel) if sel else None
-        out.append({"bin": f"{lo:.1f}-{min(hi, 1.0):.1f}", "count": len(sel), "accuracy": acc})
-    return out
+    from benchmarks.metrics import confidence_bins
+
+    return [{"bin": b, "count": n, "accuracy": acc} for b, n, acc in confidence_bins(conf_pairs)]
 
 
 def evaluate(files: list[Path] | None = None) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 BBox = tuple[float, float, float, float]
 
@@ -222,3 +223,18 @@ def score_lines(
         r = normalize_text(ref[j][0], casefold=casefold)
         acc.chars.add(*char_errors(p, r))
         acc.words.add(*word_errors(p, r))
+
+
+# Confidence bins of the field calibration tables (the last one includes 1.0).
+CONFIDENCE_BINS = ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 1.0001))
+
+
+def confidence_bins(pairs: Iterable[Sequence[Any]]) -> list[tuple[str, int, float | None]]:
+    """``(bin label, count, share right)`` per confidence bin of ``(name, confidence, right)``
+    rows; the share is ``None`` for an empty bin."""
+    rows = [(float(p[1]), bool(p[2])) for p in pairs]
+    out: list[tuple[str, int, float | None]] = []
+    for lo, hi in CONFIDENCE_BINS:
+        sel = [ok for c, ok in rows if lo <= c < hi]
+        out.append((f"{lo:.1f}-{min(hi, 1.0):.1f}", len(sel), sum(sel) / len(sel) if sel else None))
+    return out

@@ -33,7 +33,6 @@ _GT_KEY = {
     "MerchantAddress": "address",
     "Total": "total",
 }
-BINS = ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 1.01))
 
 
 def _squash(text: str) -> str:
@@ -142,12 +141,9 @@ def evaluate(files: list[Path] | None = None) -> dict[str, Any]:
 
 def calibration(pairs: list[list[Any]]) -> list[tuple[str, int, float]]:
     """(bin, count, accuracy) over the confidence bins."""
-    out: list[tuple[str, int, float]] = []
-    for lo, hi in BINS:
-        sel = [p for p in pairs if lo <= p[1] < hi]
-        acc = sum(1 for p in sel if p[2]) / len(sel) if sel else 0.0
-        out.append((f"{lo:.1f}-{min(hi, 1.0):.1f}", len(sel), round(acc, 3)))
-    return out
+    from benchmarks.metrics import confidence_bins
+
+    return [(b, n, round(acc or 0.0, 3)) for b, n, acc in confidence_bins(pairs)]
 
 
 # --- synthetic receipts (benchmarks/synth/receipts.py) -----------------------------------------
