@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from docintel.core.geometry import BBox, bbox_polygon, union_bbox
-from docintel.extract.docview import DocView, TextLine, Token
+from docintel.extract.docview import DocView, SubToken, TextLine, Token
 from docintel.extract.normalize import Money, parse_money
 from docintel.layout.content import Span
 
@@ -46,25 +46,17 @@ def median_heights(view: DocView) -> dict[int, float]:
 
 
 def split_token(tok: Token, cut: int) -> tuple[Token, Token]:
-    """Two words from one at character ``cut`` (boxes split in proportion to the text)."""
-    n = max(1, len(tok.text))
-    x0, y0, x1, y1 = tok.box
-    xm = x0 + (x1 - x0) * cut / n
-    a = dataclasses.replace(
-        tok,
-        text=tok.text[:cut],
-        box=(x0, y0, xm, y1),
-        polygon=(x0, y0, xm, y0, xm, y1, x0, y1),
-        span=Span(tok.span.offset, cut),
-    )
-    b = dataclasses.replace(
-        tok,
-        text=tok.text[cut:],
-        box=(xm, y0, x1, y1),
-        polygon=(xm, y0, x1, y0, x1, y1, xm, y1),
-        span=Span(tok.span.offset + cut, tok.span.length - cut),
-    )
-    return a, b
+    """Two words from one at character ``cut``, cut as ``SubToken`` cuts them (boxes split in
+    proportion to the text); they stay ``Token`` s so the row and column logic takes them."""
+
+    def part(start: int, end: int) -> Token:
+        sub = SubToken(tok, start, end)
+        x0, y0, x1, y1 = sub.box
+        return dataclasses.replace(
+            tok, text=sub.text, box=sub.box, polygon=(x0, y0, x1, y0, x1, y1, x0, y1), span=sub.span
+        )
+
+    return part(0, cut), part(cut, len(tok.text))
 
 
 def median_char_widths(view: DocView) -> dict[int, float]:
