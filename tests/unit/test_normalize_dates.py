@@ -246,3 +246,17 @@ def test_dateparser_fallback_is_strict_and_quiet() -> None:
 
 def test_find_dates_skips_iso_datetime_tail() -> None:
     assert find_dates("2024-01-12T10:00:00") == [(0, 10, D(2024, 1, 12))]
+
+
+def test_find_dates_glued_to_labels_and_times() -> None:
+    """OCR glues labels and times to dates on receipts; offsets still index the text."""
+    from docintel.extract.normalize import find_dates_glued
+
+    text = "DATE:04/12/2017"
+    ((s, e, d),) = find_dates_glued(text, order="DMY")
+    assert d == dt.date(2017, 12, 4) and text[s:e] == "04/12/2017"
+    assert [x[2] for x in find_dates_glued("09/02/201810:05", order="DMY")] == [dt.date(2018, 2, 9)]
+    assert [x[2] for x in find_dates_glued("12/06/2016-13:30", order="DMY")] == [
+        dt.date(2016, 6, 12)
+    ]
+    assert find_dates_glued("TOTAL 12.50") == []

@@ -36,8 +36,8 @@ from docintel.extract.normalize.country import country_alpha2, country_alpha3
 from docintel.extract.normalize.dates import (
     DateOrder,
     find_dates,
+    find_dates_glued,
     infer_date_order,
-    parse_date,
     parse_time,
 )
 from docintel.extract.normalize.money import infer_decimal_separator, parse_amount
@@ -1356,41 +1356,8 @@ def _is_boilerplate(text: str) -> bool:
     return False
 
 
-_DATE_HEAD = re.compile(r"(?<!\d)(\d{1,2})([/.-])(\d{1,2}|[A-Za-z]{3,9})\2(?=\d)")
-
-
-def _find_dates(text: str, order: DateOrder | None) -> list[tuple[int, int, dt.date]]:
-    """Dates in a receipt line, tolerant of glued labels (``DATE:04/12/2017``) and glued times
-    (``09/02/201810:05``, ``12/06/2016-13:30``); offsets index ``text``."""
-    if not any(ch.isdigit() for ch in text):
-        return []
-    # same-length copy: a label character glued to a digit becomes a space
-    clean = re.sub(r"(?<!\d)[:#](?=\d)", " ", text)
-    clean = re.sub(r"[A-Za-z](?=\d)", " ", clean)
-    found = list(find_dates(clean, order=order))
-    taken = [(s, e) for s, e, _ in found]
-    for m in _DATE_HEAD.finditer(clean):
-        s = m.start()
-        if any(s < b and a <= s for a, b in taken):
-            continue
-        for n in (4, 2):
-            e = m.end() + n
-            year = clean[m.end() : e]
-            if len(year) < n or not year.isdigit():
-                continue
-            if n == 4 and not 1990 <= int(year) <= 2100:
-                continue
-            d = parse_date(clean[s:e], order=order)
-            if d is not None:
-                found.append((s, e, d))
-                taken.append((s, e))
-                break
-    found.sort()
-    return found
-
-
 def _date_in(text: str, order: DateOrder | None) -> bool:
-    return bool(_find_dates(text, order)) or bool(re.search(r"\b\d{1,2}:\d{2}\b", text))
+    return bool(find_dates_glued(text, order=order)) or bool(re.search(r"\b\d{1,2}:\d{2}\b", text))
 
 
 def _is_id_line(text: str) -> bool:
@@ -1631,7 +1598,7 @@ def _merchant(cx: _Ctx, header: list[TextLine]) -> _Merchant:
             or (text.startswith("(") and bool(re.search(r"\d", text)) and _letters(text) < 4)
             or _is_boilerplate(text)
         )
-        dates = _find_dates(text, cx.order)
+        dates = find_dates_glued(text, order=cx.order)
         if dates and (
             re.search(r"\d{1,2}:\d{2}", text) or (dates[0][1] - dates[0][0]) > 0.5 * len(text)
         ):
@@ -2245,7 +2212,7 @@ def _best_date(
     best: tuple[float, dt.date, list[Token], float] | None = None
     today = dt.date.today()
     for k, ln in enumerate(lines):
-        found = _find_dates(ln.text, cx.order)
+        found = find_dates_glued(ln.text, order=cx.order)
         if not found:
             continue
         n = _norm(ln.text)
@@ -2293,7 +2260,7 @@ def _labelled_date(
         if not _has_phrase(n, labels):
             continue
         for cand in (ln, *(lines[k + 1 : k + 2])):
-            found = _find_dates(cand.text, cx.order)
+            found = find_dates_glued(cand.text, order=cx.order)
             if cand is not ln and not (_same_row(cand, ln) > 0.4 or cand.box[1] > ln.box[1]):
                 continue
             if found:
@@ -2536,7 +2503,7 @@ def _split_pages(view: DocView) -> list[list[int]]:
             re.search(r"\b(total|summe|gesamt|totale|totaal|jumlah|importe)\b", _norm(t))
             for t in texts
         )
-        has_date = any(_find_dates(t, None) for t in texts)
+        has_date = any(find_dates_glued(t, order=None) for t in texts)
         if has_total and has_date:
             own += 1
     if own == len(numbers):

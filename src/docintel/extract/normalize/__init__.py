@@ -10,7 +10,14 @@ from __future__ import annotations
 from .address import Address, address_score, parse_address
 from .bank import parse_iban, parse_swift
 from .country import country_alpha2, country_alpha3
-from .dates import DateOrder, find_dates, infer_date_order, parse_date, parse_time
+from .dates import (
+    DateOrder,
+    find_dates,
+    find_dates_glued,
+    infer_date_order,
+    parse_date,
+    parse_time,
+)
 from .money import Money, infer_decimal_separator, parse_amount, parse_money, parse_percent
 from .numbers import parse_number
 from .phone import parse_phone
@@ -24,6 +31,7 @@ __all__ = [
     "country_alpha2",
     "country_alpha3",
     "find_dates",
+    "find_dates_glued",
     "infer_date_order",
     "infer_decimal_separator",
     "normalize_label",

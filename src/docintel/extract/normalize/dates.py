@@ -328,6 +328,45 @@ def find_dates(
     return out
 
 
+# A day and month whose year runs straight into the next token ("09/02/201810:05").
+_GLUED_HEAD = re.compile(r"(?<!\d)(\d{1,2})([/.-])(\d{1,2}|[A-Za-z]{3,9})\2(?=\d)")
+
+
+def find_dates_glued(
+    text: str, *, order: DateOrder | None = None
+) -> list[tuple[int, int, _dt.date]]:
+    """Like :func:`find_dates`, tolerant of what OCR glues to a date on receipts and slips.
+
+    A label glued to the digits (``DATE:04/12/2017``) and a time glued to the year
+    (``09/02/201810:05``, ``12/06/2016-13:30``) are allowed; offsets still index ``text``.
+    """
+    if not any(ch.isdigit() for ch in text):
+        return []
+    # Same-length copy: a label character glued to a digit becomes a space.
+    clean = re.sub(r"(?<!\d)[:#](?=\d)", " ", text)
+    clean = re.sub(r"[A-Za-z](?=\d)", " ", clean)
+    found = list(find_dates(clean, order=order))
+    taken = [(s, e) for s, e, _ in found]
+    for m in _GLUED_HEAD.finditer(clean):
+        s = m.start()
+        if any(s < b and a <= s for a, b in taken):
+            continue
+        for n in (4, 2):
+            e = m.end() + n
+            year = clean[m.end() : e]
+            if len(year) < n or not year.isdigit():
+                continue
+            if n == 4 and not 1990 <= int(year) <= 2100:
+                continue
+            d = parse_date(clean[s:e], order=order)
+            if d is not None:
+                found.append((s, e, d))
+                taken.append((s, e))
+                break
+    found.sort()
+    return found
+
+
 _INFER = re.compile(r"(?<![\d.,/\-:])(\d{1,4})\s?([./\-])\s?(\d{1,2})\s?\2\s?(\d{2,4})(?![\d/\-:])")
 
 
