@@ -164,9 +164,7 @@ class FieldWriter:
             # ``Items[i]``: content in document order, one span list, one region per page.
             pieces = _descendant_pieces(f)
         if pieces:
-            out.content = f.content if f.pieces and f.content is not None else None
-            if out.content is None:
-                out.content = " ".join(piece_text(p) for p in pieces)
+            out.content = f.text() if f.pieces else " ".join(piece_text(p) for p in pieces)
             out.bounding_regions = self.regions(pieces)
             out.spans = self.spans(pieces)
         elif f.content is not None:

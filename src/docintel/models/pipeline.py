@@ -23,7 +23,7 @@ from docintel.core.types import PageLayout
 from docintel.ingest.limits import Limits
 from docintel.ingest.pages import parse_pages, select_pages
 from docintel.ingest.source import SourceDocument, open_document
-from docintel.models.registry import Recipe
+from docintel.models.registry import PREBUILT, Recipe
 
 log = logging.getLogger(__name__)
 
@@ -216,8 +216,6 @@ def _analyze_open(
 
 def includes_for(options: AnalyzeOptions) -> set[str]:
     """Which optional outputs the model emits for this request (API_CONTRACT.md §6)."""
-    from docintel.models.registry import PREBUILT
-
     features = set(options.features)
     info = PREBUILT.get(options.model_id)
     if info is not None:
@@ -246,7 +244,6 @@ def assemble_json(pages: list[PageLayout], options: AnalyzeOptions) -> bytes:
     """
     from docintel.layout.roles import assign_cross_page_roles
     from docintel.models.assemble import assemble
-    from docintel.models.registry import PREBUILT
     from docintel.schema import dump_json
 
     pages = sorted(pages, key=lambda p: p.page_number)
